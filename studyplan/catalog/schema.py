@@ -1,0 +1,155 @@
+"""The catalog's schema (pydantic). ``data/resources.yaml`` and imported catalogs follow it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from studyplan.catalog.vocabulary import KINDS, PROVENANCES
+
+Kind = Literal[
+    "video",
+    "playlist",
+    "slides",
+    "book-chapter",
+    "notes",
+    "blog-post",
+    "tutorial",
+    "code",
+    "encyclopedia",
+    "paper",
+    "course",
+    "docs",
+]
+__all__ = ["KINDS", "PROVENANCES"]
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]$|^[a-z0-9]$")
+FORMAT_VERSION = 1
+
+
+def check_url(value: str) -> str:
+    """Accept only absolute http(s) URLs with a host."""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https"):
+        raise ValueError(f"URL must start with http:// or https://, got {value!r}")
+    if not parts.netloc:
+        raise ValueError(f"URL has no host: {value!r}")
+    return value.strip()
+
+
+def check_text(value: str) -> str:
+    """Refuse empty or blank text."""
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value.strip()
+
+
+def _as_list(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+Url = Annotated[str, BeforeValidator(lambda v: check_url(v) if isinstance(v, str) else v)]
+Text = Annotated[str, BeforeValidator(lambda v: check_text(v) if isinstance(v, str) else v)]
+StrList = Annotated[list[str], BeforeValidator(_as_list)]
+
+
+class Strict(BaseModel):
+    """Base for catalog models: unknown keys are errors (they are usually typos)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Provenance(Strict):
+    """Where a resource comes from, as shown to the learner."""
+
+    label: Literal["article", "article-recovered", "curated"]
+    reason: str = ""
+
+    @model_validator(mode="after")
+    def _curated_needs_reason(self) -> Provenance:
+        if self.label == "curated" and not self.reason.strip():
+            raise ValueError("a curated resource needs a reason: say why it was added")
+        return self
+
+
+def _provenance(value: Any) -> Any:
+    return {"label": value} if isinstance(value, str) else value
+
+
+class Alternative(Strict):
+    """Another place to find a resource that may be gone."""
+
+    title: Text
+    url: Url
+    why: str = ""
+
+
+class ResourceSpec(Strict):
+    """One resource of a step."""
+
+    id: str
+    title: Text
+    authors: StrList = Field(default_factory=list)
+    kind: Kind
+    url: Url
+    minutes: int = Field(ge=0)
+    provenance: Annotated[Provenance, BeforeValidator(_provenance)]
+    advice: str = ""
+    tags: StrList = Field(default_factory=list)
+    alternatives: list[Alternative] = Field(default_factory=list)
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not SLUG.match(value):
+            raise ValueError(f"id {value!r} must be a slug: lowercase letters, digits and dashes")
+        return value
+
+
+class StepSpec(Strict):
+    """One step of the curriculum."""
+
+    number: int = Field(ge=1)
+    title: Text
+    summary: str = ""
+    resources: list[ResourceSpec] = Field(default_factory=list)
+    labs: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class Source(Strict):
+    """The article (or other curriculum) the catalog follows."""
+
+    title: Text
+    author: str = ""
+    url: Url
+    date: str = ""
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date_text(cls, value: Any) -> Any:
+        return value.isoformat() if isinstance(value, dt.date) else value
+
+
+class CatalogSpec(Strict):
+    """A whole catalog file."""
+
+    format_version: int
+    source: Source
+    steps: list[StepSpec]
+
+    @field_validator("format_version")
+    @classmethod
+    def _known_version(cls, value: int) -> int:
+        if value != FORMAT_VERSION:
+            raise ValueError(
+                f"format_version {value} is not supported (this studyplan reads {FORMAT_VERSION})"
+            )
+        return value
+
+    @property
+    def slug(self) -> str:
+        """A stable identifier for this curriculum, made from its title."""
+        return re.sub(r"[^a-z0-9]+", "-", self.source.title.lower()).strip("-")[:120]

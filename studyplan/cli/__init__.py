@@ -1,0 +1,1 @@
+"""The command line (Typer): thin commands that parse, call a service and print."""

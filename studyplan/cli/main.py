@@ -1,0 +1,71 @@
+"""The ``studyplan`` command: the Typer application and the error boundary."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from studyplan import __version__
+from studyplan.cli import catalog_cmds, links_cmd, locate_cmd, notes_cmds, study_cmds
+from studyplan.cli.common import _state, err
+
+app = typer.Typer(
+    name="studyplan",
+    help="Work through '7 Steps to Understanding Deep Learning': progress, notes, links.",
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"studyplan {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def main(
+    ctx: typer.Context,
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of errors."),
+    version: bool = typer.Option(
+        False, "--version", "-V", callback=_version, is_eager=True, help="Print the version."
+    ),
+) -> None:
+    """Work through '7 Steps to Understanding Deep Learning' in the terminal.
+
+    Without a command, show the steps overview.
+    """
+    _state["debug"] = debug
+    if ctx.invoked_subcommand is None:
+        study_cmds.steps(json_=False)
+
+
+study_cmds.register(app)
+notes_cmds.register(app)
+locate_cmd.register(app)
+app.command("add")(catalog_cmds.add)
+app.add_typer(catalog_cmds.app, name="catalog")
+app.add_typer(links_cmd.app, name="links")
+
+
+def run() -> None:
+    """Console-script entry point: user errors become one line on stderr and exit code 1."""
+    from studyplan.errors import StudyplanError
+
+    try:
+        app()
+    except StudyplanError as exc:
+        if _state.get("debug"):
+            raise
+        err(f"studyplan: {exc}")
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err("studyplan: interrupted")
+        sys.exit(130)
+    except Exception as exc:
+        if _state.get("debug"):
+            raise
+        err(f"studyplan: internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
+        sys.exit(1)

@@ -1,0 +1,84 @@
+"""Plain-text rendering shared by the commands (no colours, so pipes stay clean)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from studyplan.services.catalog_query import StepSummary
+from studyplan.services.views import ResourceView
+
+STATUS_MARK = {"todo": "[ ]", "in_progress": "[~]", "done": "[x]", "skipped": "[-]"}
+STATUS_WORD = {"todo": "todo", "in_progress": "in progress", "done": "done", "skipped": "skipped"}
+
+
+def duration(minutes: int) -> str:
+    """``135`` → ``2h15``; ``45`` → ``45m``."""
+    if minutes < 60:
+        return f"{minutes}m"
+    hours, rest = divmod(minutes, 60)
+    return f"{hours}h{rest:02d}" if rest else f"{hours}h"
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], width: int = 100) -> str:
+    """Left-aligned columns; the last column is cut to fit ``width``."""
+    cells = [[str(c) for c in row] for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    fixed = sum(widths[:-1]) + 2 * (len(widths) - 1)
+    widths[-1] = max(10, min(widths[-1], width - fixed))
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    for row in cells:
+        row[-1] = row[-1] if len(row[-1]) <= widths[-1] else row[-1][: widths[-1] - 1] + "…"
+        lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    return "\n".join(lines)
+
+
+def resource_rows(views: Sequence[ResourceView]) -> list[list[Any]]:
+    """Rows for the resource listing table."""
+    return [
+        [v.ref, STATUS_MARK[v.status], v.kind, v.minutes, v.id, v.title] for v in views
+    ]
+
+
+RESOURCE_HEADERS = ("REF", "ST", "KIND", "MIN", "ID", "TITLE")
+
+
+def step_rows(steps: Sequence[StepSummary]) -> list[list[Any]]:
+    """Rows for the steps overview."""
+    rows = []
+    for s in steps:
+        prefix = "" if s.curriculum == "main" else f"{s.curriculum}/"
+        finished = s.done + s.skipped
+        mark = "[x]" if s.finished else ("[~]" if finished or s.in_progress else "[ ]")
+        left = duration(s.minutes_left) + " left" if s.minutes_left else "-"
+        rows.append([f"{prefix}{s.number}", mark, f"{finished}/{s.total}", left, s.title])
+    return rows
+
+
+STEP_HEADERS = ("STEP", "ST", "DONE", "TIME", "TITLE")
+
+
+def resource_detail(v: ResourceView) -> str:
+    """The multi-line description ``studyplan show`` prints."""
+    lines = [
+        f"{v.title}",
+        f"  id          {v.id}   ({v.ref}, step {v.step}: {v.step_title})",
+        f"  status      {STATUS_WORD[v.status]}"
+        + (f" (reason: {v.skip_reason})" if v.skip_reason else ""),
+        f"  kind        {v.kind}, about {duration(v.minutes)}",
+        f"  authors     {', '.join(v.authors) or '-'}",
+        f"  url         {v.url}",
+        f"  provenance  {v.provenance}" + (f": {v.provenance_reason}" if v.provenance_reason else ""),
+    ]
+    if v.tags:
+        lines.append(f"  tags        {', '.join(v.tags)}")
+    if v.started_at:
+        lines.append(f"  started     {v.started_at:%Y-%m-%d %H:%M} UTC")
+    if v.finished_at:
+        lines.append(f"  finished    {v.finished_at:%Y-%m-%d %H:%M} UTC")
+    if v.advice:
+        lines.append(f"  advice      {v.advice}")
+    for alt in v.alternatives:
+        why = f" ({alt.get('why')})" if alt.get("why") else ""
+        lines.append(f"  alternative {alt['title']}: {alt['url']}{why}")
+    return "\n".join(lines)

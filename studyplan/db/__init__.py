@@ -1,0 +1,1 @@
+"""Database layer: engine factory, models, sessions and the migration runner."""

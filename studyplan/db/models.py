@@ -1,0 +1,140 @@
+"""SQLModel table models. The schema itself changes only through Alembic revisions.
+
+Lists (authors, tags, alternatives, redirect chains) are stored as JSON text so the same
+schema works on SQLite and on other SQLAlchemy databases.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+STATUSES = ("todo", "in_progress", "done", "skipped")
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC (how every time is stored and returned)."""
+    return datetime.now(UTC)
+
+
+def dump_json(value: Any) -> str:
+    """Serialize a list or mapping for a JSON text column."""
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+
+class Curriculum(SQLModel, table=True):
+    """A loaded catalog: the main one from settings, or one added by ``catalog import``."""
+
+    id: str = Field(primary_key=True, max_length=120)
+    title: str
+    author: str = ""
+    url: str = ""
+    published: str = ""
+    source_file: str = ""
+    catalog_sha: str = ""
+    is_primary: bool = False
+    position: int = 0
+    synced_at: datetime = Field(default_factory=utcnow)
+
+
+class Step(SQLModel, table=True):
+    """One step of a curriculum."""
+
+    __table_args__ = (UniqueConstraint("curriculum_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    curriculum_id: str = Field(foreign_key="curriculum.id", index=True)
+    number: int
+    title: str
+    summary: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    retired_at: datetime | None = None
+
+
+class Resource(SQLModel, table=True):
+    """A resource of a step: video, slides, chapter, notes, post, code …"""
+
+    __table_args__ = (Index("ix_resource_step_position", "step_id", "position"),)
+
+    id: str = Field(primary_key=True, max_length=120)
+    step_id: int = Field(foreign_key="step.id")
+    position: int = 0
+    title: str
+    authors: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
+    kind: str
+    url: str = Field(sa_column=Column(Text, nullable=False))
+    minutes: int = 0
+    provenance: str = "curated"
+    provenance_reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    advice: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    tags: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
+    alternatives: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
+    origin: str = "catalog"
+    retired_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Progress(SQLModel, table=True):
+    """Where the learner stands on one resource. Sync never writes here."""
+
+    resource_id: str = Field(foreign_key="resource.id", primary_key=True)
+    status: str = "todo"
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    skip_reason: str = ""
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Note(SQLModel, table=True):
+    """The learner's Markdown note on a resource or on a step (exactly one of the two)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    resource_id: str | None = Field(default=None, foreign_key="resource.id", unique=True)
+    step_id: int | None = Field(default=None, foreign_key="step.id", unique=True)
+    body: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class NoteVersion(SQLModel, table=True):
+    """A note's body as it was before a save replaced it."""
+
+    __tablename__ = "note_version"
+
+    id: int | None = Field(default=None, primary_key=True)
+    note_id: int = Field(foreign_key="note.id", index=True)
+    body: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    saved_at: datetime = Field(default_factory=utcnow)
+
+
+class Activity(SQLModel, table=True):
+    """A status change, kept for history and charts."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    resource_id: str = Field(foreign_key="resource.id", index=True)
+    from_status: str
+    to_status: str
+    reason: str = ""
+    at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class LinkCheck(SQLModel, table=True):
+    """One check of one URL by the link checker (history: one row per check)."""
+
+    __tablename__ = "link_check"
+    __table_args__ = (Index("ix_link_check_url_checked_at", "url", "checked_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(sa_column=Column(Text, nullable=False))
+    checked_at: datetime = Field(default_factory=utcnow)
+    status: str
+    http_status: int | None = None
+    final_url: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    redirects: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
+    attempts: int = 0
+    elapsed_ms: int = 0
+    error: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))

@@ -1,0 +1,162 @@
+"""Find resources: by reference, by filters, and the steps overview."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import case, func, select
+from sqlmodel import Session
+
+from studyplan.catalog.vocabulary import KINDS
+from studyplan.db.database import Database
+from studyplan.db.models import STATUSES, Progress, Resource, Step
+from studyplan.errors import NotFoundError, UsageError
+from studyplan.services.views import ResourceView, resource_table, to_view, view_select
+
+_POSITION = re.compile(r"^(?:(?P<cur>[a-z0-9-]+)/)?(?P<step>\d+)\.(?P<n>\d+)$")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What ``studyplan list`` narrows the listing to."""
+
+    step: int | None = None
+    status: str | None = None
+    kind: str | None = None
+    tag: str | None = None
+    curriculum: str | None = None
+
+    def check(self) -> None:
+        """Refuse values that can never match, with the values that can."""
+        if self.status and self.status not in STATUSES:
+            raise UsageError(f"unknown status '{self.status}'; use one of: {', '.join(STATUSES)}")
+        if self.kind and self.kind not in KINDS:
+            raise UsageError(f"unknown kind '{self.kind}'; use one of: {', '.join(KINDS)}")
+
+
+def list_resources(db: Database, filters: Filters | None = None) -> list[ResourceView]:
+    """Visible resources in study order, narrowed by ``filters``."""
+    filters = filters or Filters()
+    filters.check()
+    table = resource_table()
+    query = view_select(table)
+    c = table.c
+    if filters.curriculum:
+        query = query.where(c.curriculum == filters.curriculum)
+    if filters.step is not None:
+        query = query.where(c.step == filters.step)
+        if not filters.curriculum:
+            query = query.where(c.curriculum == "main")
+    if filters.status:
+        status = func.coalesce(c.status, "todo")
+        query = query.where(status == filters.status)
+    if filters.kind:
+        query = query.where(c.kind == filters.kind)
+    if filters.tag:
+        query = query.where(c.tags.like(f'%"{filters.tag}"%'))
+    with db.read() as session:
+        return [to_view(row) for row in session.execute(query)]
+
+
+def get_resource(db: Database, ref: str) -> ResourceView:
+    """The resource named by ``ref``: an id, ``STEP.N`` or ``CURRICULUM/STEP.N``."""
+    with db.read() as session:
+        return find_view(session, ref)
+
+
+def find_view(session: Session, ref: str) -> ResourceView:
+    """Resolve ``ref`` inside ``session``; raise :class:`NotFoundError` with a hint."""
+    table = resource_table()
+    c = table.c
+    match = _POSITION.match(ref.strip())
+    if match:
+        query = view_select(table).where(
+            c.curriculum == (match["cur"] or "main"),
+            c.step == int(match["step"]),
+            c.rank == int(match["n"]),
+        )
+    else:
+        query = view_select(table).where(c.id == ref.strip())
+    row = session.execute(query).first()
+    if row is None:
+        raise NotFoundError(_not_found_hint(session, ref))
+    return to_view(row)
+
+
+def _not_found_hint(session: Session, ref: str) -> str:
+    match = _POSITION.match(ref.strip())
+    if match:
+        return (
+            f"no resource at position {ref}; 'studyplan list --step {match['step']}' shows "
+            "the positions of a step"
+        )
+    words = [w for w in re.split(r"[^a-z0-9]+", ref.lower()) if len(w) > 2]
+    close: list[str] = []
+    if words:
+        query = select(Resource.id).where(Resource.retired_at.is_(None))  # type: ignore[union-attr]
+        query = query.where(Resource.id.like(f"%{words[0]}%")).limit(3)  # type: ignore[attr-defined]
+        close = list(session.execute(query).scalars())
+    hint = f"; did you mean {', '.join(close)}?" if close else "; 'studyplan list' shows the ids"
+    return f"no resource with id '{ref}'{hint}"
+
+
+@dataclass(frozen=True)
+class StepSummary:
+    """One step with its counts: what ``studyplan steps`` prints."""
+
+    curriculum: str
+    number: int
+    title: str
+    summary: str
+    total: int
+    done: int
+    skipped: int
+    in_progress: int
+    minutes_total: int
+    minutes_left: int
+    minutes_done: int
+
+    @property
+    def finished(self) -> bool:
+        """Every resource is done or skipped."""
+        return self.total > 0 and self.done + self.skipped == self.total
+
+
+def step_summaries(db: Database, curriculum: str | None = None) -> list[StepSummary]:
+    """Every visible step with done/total counts and minutes left, in order."""
+    status = func.coalesce(Progress.status, "todo")
+    open_ = status.in_(("todo", "in_progress"))
+    query = (
+        select(
+            Step.curriculum_id,
+            Step.number,
+            Step.title,
+            Step.summary,
+            func.count(Resource.id),
+            func.sum(case((status == "done", 1), else_=0)),
+            func.sum(case((status == "skipped", 1), else_=0)),
+            func.sum(case((status == "in_progress", 1), else_=0)),
+            func.coalesce(func.sum(Resource.minutes), 0),
+            func.coalesce(func.sum(case((open_, Resource.minutes), else_=0)), 0),
+            func.coalesce(func.sum(case((status == "done", Resource.minutes), else_=0)), 0),
+        )
+        .select_from(Step)
+        .outerjoin(
+            Resource,
+            (Resource.step_id == Step.id) & Resource.retired_at.is_(None),  # type: ignore[union-attr,arg-type]
+        )
+        .outerjoin(Progress, Progress.resource_id == Resource.id)  # type: ignore[arg-type]
+        .where(Step.retired_at.is_(None))  # type: ignore[union-attr]
+        .group_by(Step.id)
+        .order_by(Step.curriculum_id != "main", Step.curriculum_id, Step.number)
+    )
+    if curriculum:
+        query = query.where(Step.curriculum_id == curriculum)
+    with db.read() as session:
+        return [
+            StepSummary(
+                r[0], r[1], r[2], r[3], r[4], r[5] or 0, r[6] or 0, r[7] or 0, r[8], r[9], r[10]
+            )
+            for r in session.execute(query)
+        ]

@@ -1,0 +1,143 @@
+"""Notes in Markdown on resources and steps; every save keeps the previous version."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from studyplan.db.database import Database
+from studyplan.db.models import Note, NoteVersion, Resource, Step, utcnow
+from studyplan.errors import NotFoundError
+from studyplan.services.catalog_query import find_view
+
+_STEP_REF = re.compile(r"^(?:step[ -]?)?(\d+)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class NoteView:
+    """A note and what it is about."""
+
+    target: str
+    """Resource id, or ``step-N`` for a step note."""
+    title: str
+    body: str
+    created_at: datetime
+    updated_at: datetime
+    versions: int = 0
+
+
+@dataclass(frozen=True)
+class _Target:
+    resource_id: str | None
+    step_id: int | None
+    label: str
+    title: str
+
+
+def _target(session: Session, ref: str) -> _Target:
+    """A note's target: ``N`` or ``step-N`` names a step, anything else a resource."""
+    match = _STEP_REF.match(ref.strip())
+    if match:
+        number = int(match[1])
+        step = session.execute(
+            select(Step).where(Step.curriculum_id == "main", Step.number == number)  # type: ignore[arg-type]
+        ).scalar_one_or_none()
+        if step is None or step.id is None:
+            raise NotFoundError(f"no step {number}; 'studyplan steps' lists them")
+        return _Target(None, step.id, f"step-{number}", f"Step {number}: {step.title}")
+    view = find_view(session, ref)
+    return _Target(view.id, None, view.id, view.title)
+
+
+def _find(session: Session, target: _Target) -> Note | None:
+    if target.resource_id is not None:
+        query = select(Note).where(Note.resource_id == target.resource_id)  # type: ignore[arg-type]
+    else:
+        query = select(Note).where(Note.step_id == target.step_id)  # type: ignore[arg-type]
+    return session.execute(query).scalar_one_or_none()
+
+
+def get_note(db: Database, ref: str) -> NoteView | None:
+    """The note on ``ref`` (a resource or a step), or None if there is none yet."""
+    with db.read() as session:
+        target = _target(session, ref)
+        note = _find(session, target)
+        return _view(session, target, note) if note else None
+
+
+def save_note(db: Database, ref: str, body: str, append: bool = False) -> NoteView:
+    """Save ``body`` as the note on ``ref`` (or append it), keeping the previous version."""
+
+    def work(session: Session) -> NoteView:
+        target = _target(session, ref)
+        now = utcnow()
+        note = _find(session, target)
+        if note is None:
+            note = Note(
+                resource_id=target.resource_id, step_id=target.step_id, body="", created_at=now
+            )
+        elif append or note.body != body:
+            session.add(NoteVersion(note_id=note.id, body=note.body, saved_at=note.updated_at))
+        new_body = (
+            f"{note.body.rstrip()}\n\n{body}".strip() + "\n" if append and note.body else body
+        )
+        if note.id is not None and new_body == note.body:
+            return _view(session, target, note)
+        note.body = new_body
+        note.updated_at = now
+        session.add(note)
+        session.flush()
+        return _view(session, target, note)
+
+    return db.write(work)
+
+
+def note_history(db: Database, ref: str) -> list[tuple[datetime, str]]:
+    """Earlier versions of the note on ``ref``, newest first, as (saved at, body)."""
+    with db.read() as session:
+        note = _find(session, _target(session, ref))
+        if note is None:
+            return []
+        query = (
+            select(NoteVersion.saved_at, NoteVersion.body)
+            .where(NoteVersion.note_id == note.id)  # type: ignore[arg-type]
+            .order_by(NoteVersion.id.desc())  # type: ignore[union-attr]
+        )
+        return [(r[0], r[1]) for r in session.execute(query)]
+
+
+def list_notes(db: Database) -> list[NoteView]:
+    """Every non-empty note, step notes and resource notes, most recently edited first."""
+    with db.read() as session:
+        query = (
+            select(Note, Resource.title, Step.number, Step.title)
+            .outerjoin(Resource, Resource.id == Note.resource_id)  # type: ignore[arg-type]
+            .outerjoin(Step, Step.id == Note.step_id)  # type: ignore[arg-type]
+            .where(Note.body != "")
+            .order_by(Note.updated_at.desc())  # type: ignore[attr-defined]
+        )
+        views = []
+        for note, resource_title, step_number, step_title in session.execute(query):
+            if note.resource_id:
+                target = _Target(note.resource_id, None, note.resource_id, resource_title)
+            else:
+                target = _Target(
+                    None, note.step_id, f"step-{step_number}", f"Step {step_number}: {step_title}"
+                )
+            views.append(_view(session, target, note, count=False))
+        return views
+
+
+def _view(session: Session, target: _Target, note: Note, count: bool = True) -> NoteView:
+    versions = 0
+    if count and note.id is not None:
+        versions = len(
+            session.execute(select(NoteVersion.id).where(NoteVersion.note_id == note.id)).all()  # type: ignore[arg-type]
+        )
+    return NoteView(
+        target.label, target.title, note.body, note.created_at, note.updated_at, versions
+    )

@@ -1,0 +1,49 @@
+"""Search titles, authors, tags and notes (FTS5 on SQLite, LIKE elsewhere)."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import or_, text
+
+from studyplan.db.database import Database
+from studyplan.db.models import Note
+from studyplan.services.views import ResourceView, resource_table, to_view, view_select
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def search(db: Database, query: str, limit: int = 50) -> list[ResourceView]:
+    """Resources matching every word of ``query`` (prefix match), best first."""
+    words = _WORD.findall(query.lower())
+    if not words:
+        return []
+    table = resource_table()
+    c = table.c
+    if db.is_sqlite:
+        match = " ".join(f'"{w}"*' for w in words)
+        ids_sql = text(
+            "SELECT r.id FROM resource_fts JOIN resource r ON r.rowid = resource_fts.rowid "
+            "WHERE resource_fts MATCH :match AND r.retired_at IS NULL "
+            "ORDER BY bm25(resource_fts, 10.0, 5.0, 5.0, 1.0) LIMIT :limit"
+        )
+        with db.read() as session:
+            ids = [r[0] for r in session.execute(ids_sql, {"match": match, "limit": limit})]
+            if not ids:
+                return []
+            rows = session.execute(view_select(table).where(c.id.in_(ids))).all()
+        order = {rid: i for i, rid in enumerate(ids)}
+        return sorted((to_view(r) for r in rows), key=lambda v: order[v.id])
+    query_ = view_select(table).outerjoin(Note, Note.resource_id == c.id)  # type: ignore[arg-type]
+    for word in words:
+        pattern = f"%{word}%"
+        query_ = query_.where(
+            or_(
+                c.title.ilike(pattern),
+                c.authors.ilike(pattern),
+                c.tags.ilike(pattern),
+                Note.body.ilike(pattern),  # type: ignore[attr-defined]
+            )
+        )
+    with db.read() as session:
+        return [to_view(r) for r in session.execute(query_.limit(limit))]

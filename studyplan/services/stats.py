@@ -1,0 +1,64 @@
+"""Statistics: overall and per step counts and minutes, and recent activity."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from studyplan.db.database import Database
+from studyplan.db.models import Activity, utcnow
+from studyplan.services.catalog_query import StepSummary, step_summaries
+
+
+@dataclass(frozen=True)
+class Stats:
+    """What ``studyplan stats`` prints."""
+
+    total: int
+    done: int
+    in_progress: int
+    skipped: int
+    todo: int
+    minutes_total: int
+    minutes_done: int
+    minutes_left: int
+    finished_last_7_days: int
+    steps: list[StepSummary] = field(default_factory=list)
+
+    @property
+    def percent(self) -> float:
+        """Share of resources done or skipped, 0-100."""
+        return 100.0 * (self.done + self.skipped) / self.total if self.total else 0.0
+
+
+def compute_stats(db: Database) -> Stats:
+    """Overall and per-step progress of the main curriculum and any imported ones."""
+    steps = step_summaries(db)
+    total = sum(s.total for s in steps)
+    done = sum(s.done for s in steps)
+    skipped = sum(s.skipped for s in steps)
+    in_progress = sum(s.in_progress for s in steps)
+    minutes_total = sum(s.minutes_total for s in steps)
+    minutes_left = sum(s.minutes_left for s in steps)
+    since = utcnow() - timedelta(days=7)
+    with db.read() as session:
+        recent = session.execute(
+            select(func.count(func.distinct(Activity.resource_id))).where(
+                Activity.to_status == "done",
+                Activity.at >= since,  # type: ignore[arg-type,operator]
+            )
+        ).scalar_one()
+    return Stats(
+        total=total,
+        done=done,
+        in_progress=in_progress,
+        skipped=skipped,
+        todo=total - done - skipped - in_progress,
+        minutes_total=minutes_total,
+        minutes_done=sum(s.minutes_done for s in steps),
+        minutes_left=minutes_left,
+        finished_last_7_days=recent,
+        steps=steps,
+    )

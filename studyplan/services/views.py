@@ -1,0 +1,147 @@
+"""Plain read-only views of catalog rows joined with progress, for printing and the interface."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select
+
+from studyplan.db.models import Curriculum, Note, Progress, Resource, Step
+
+
+@dataclass(frozen=True)
+class ResourceView:
+    """A resource as the learner sees it: catalog facts plus their progress."""
+
+    id: str
+    curriculum: str
+    step: int
+    position: int
+    title: str
+    authors: list[str]
+    kind: str
+    url: str
+    minutes: int
+    status: str
+    provenance: str
+    provenance_reason: str = ""
+    advice: str = ""
+    tags: list[str] = field(default_factory=list)
+    alternatives: list[dict[str, str]] = field(default_factory=list)
+    origin: str = "catalog"
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    skip_reason: str = ""
+    has_note: bool = False
+    step_title: str = ""
+
+    @property
+    def ref(self) -> str:
+        """The positional reference ``STEP.N`` (prefixed for other curricula)."""
+        prefix = "" if self.curriculum == "main" else f"{self.curriculum}/"
+        return f"{prefix}{self.step}.{self.position}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready mapping (datetimes stay datetimes; the printer formats them)."""
+        data = asdict(self)
+        data["ref"] = self.ref
+        return data
+
+
+def resource_table() -> Any:
+    """Visible resources (not retired) as a subquery, with step, curriculum, progress, note
+    presence and ``rank``: the 1-based position among the visible resources of the step."""
+    rank = func.row_number().over(
+        partition_by=Resource.step_id, order_by=(Resource.position, Resource.id)
+    )
+    return (
+        select(
+            Resource.id,
+            Step.curriculum_id.label("curriculum"),  # type: ignore[attr-defined]
+            Step.number.label("step"),  # type: ignore[attr-defined]
+            rank.label("rank"),
+            Resource.title,
+            Resource.authors,
+            Resource.kind,
+            Resource.url,
+            Resource.minutes,
+            Progress.status,
+            Resource.provenance,
+            Resource.provenance_reason,
+            Resource.advice,
+            Resource.tags,
+            Resource.alternatives,
+            Resource.origin,
+            Progress.started_at,
+            Progress.finished_at,
+            Progress.skip_reason,
+            Note.id.label("note_id"),  # type: ignore[union-attr]
+            Step.title.label("step_title"),  # type: ignore[attr-defined]
+            Curriculum.position.label("curriculum_position"),  # type: ignore[attr-defined]
+        )
+        .join(Step, Step.id == Resource.step_id)  # type: ignore[arg-type]
+        .join(Curriculum, Curriculum.id == Step.curriculum_id)  # type: ignore[arg-type]
+        .outerjoin(Progress, Progress.resource_id == Resource.id)  # type: ignore[arg-type]
+        .outerjoin(Note, Note.resource_id == Resource.id)  # type: ignore[arg-type]
+        .where(Resource.retired_at.is_(None))  # type: ignore[union-attr]
+        .where(Step.retired_at.is_(None))  # type: ignore[union-attr]
+        .subquery("visible")
+    )
+
+
+def view_select(table: Any) -> Select[Any]:
+    """Select every view column of ``table`` (from :func:`resource_table`) in study order."""
+    c = table.c
+    return select(
+        c.id,
+        c.curriculum,
+        c.step,
+        c.rank,
+        c.title,
+        c.authors,
+        c.kind,
+        c.url,
+        c.minutes,
+        c.status,
+        c.provenance,
+        c.provenance_reason,
+        c.advice,
+        c.tags,
+        c.alternatives,
+        c.origin,
+        c.started_at,
+        c.finished_at,
+        c.skip_reason,
+        c.note_id,
+        c.step_title,
+    ).order_by(c.curriculum_position, c.step, c.rank)
+
+
+def to_view(row: Any) -> ResourceView:
+    """Build a :class:`ResourceView` from a row of :func:`resource_query`, positions 1-based."""
+    return ResourceView(
+        id=row[0],
+        curriculum=row[1],
+        step=row[2],
+        position=row[3],
+        title=row[4],
+        authors=json.loads(row[5]),
+        kind=row[6],
+        url=row[7],
+        minutes=row[8],
+        status=row[9] or "todo",
+        provenance=row[10],
+        provenance_reason=row[11],
+        advice=row[12],
+        tags=json.loads(row[13]),
+        alternatives=json.loads(row[14]),
+        origin=row[15],
+        started_at=row[16],
+        finished_at=row[17],
+        skip_reason=row[18] or "",
+        has_note=row[19] is not None,
+        step_title=row[20],
+    )
