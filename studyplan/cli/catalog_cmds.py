@@ -24,7 +24,10 @@ def validate(file: Path | None = FILE_ARGUMENT, json_: bool = JSON_OPTION) -> No
     issues = validate_file(path)
     if json_:
         print_json(
-            [{"file": i.file, "where": i.where, "line": i.line, "message": i.message} for i in issues]
+            [
+                {"file": i.file, "where": i.where, "line": i.line, "message": i.message}
+                for i in issues
+            ]
         )
     else:
         for issue in issues:

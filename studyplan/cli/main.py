@@ -67,5 +67,7 @@ def run() -> None:
     except Exception as exc:
         if _state.get("debug"):
             raise
-        err(f"studyplan: internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
+        err(
+            f"studyplan: internal error: {type(exc).__name__}: {exc} (run with --debug for details)"
+        )
         sys.exit(1)

@@ -35,9 +35,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], width: int = 10
 
 def resource_rows(views: Sequence[ResourceView]) -> list[list[Any]]:
     """Rows for the resource listing table."""
-    return [
-        [v.ref, STATUS_MARK[v.status], v.kind, v.minutes, v.id, v.title] for v in views
-    ]
+    return [[v.ref, STATUS_MARK[v.status], v.kind, v.minutes, v.id, v.title] for v in views]
 
 
 RESOURCE_HEADERS = ("REF", "ST", "KIND", "MIN", "ID", "TITLE")
@@ -68,7 +66,8 @@ def resource_detail(v: ResourceView) -> str:
         f"  kind        {v.kind}, about {duration(v.minutes)}",
         f"  authors     {', '.join(v.authors) or '-'}",
         f"  url         {v.url}",
-        f"  provenance  {v.provenance}" + (f": {v.provenance_reason}" if v.provenance_reason else ""),
+        f"  provenance  {v.provenance}"
+        + (f": {v.provenance_reason}" if v.provenance_reason else ""),
     ]
     if v.tags:
         lines.append(f"  tags        {', '.join(v.tags)}")

@@ -131,7 +131,9 @@ def stats(json_: bool = JSON_OPTION) -> None:
     s = compute_stats(open_db())
     if json_:
         data = {k: v for k, v in vars(s).items() if k != "steps"}
-        print_json({**data, "percent": round(s.percent, 1), "steps": [_step_dict(x) for x in s.steps]})
+        print_json(
+            {**data, "percent": round(s.percent, 1), "steps": [_step_dict(x) for x in s.steps]}
+        )
         return
     out(f"Progress    {s.percent:.0f}% ({s.done} done, {s.skipped} skipped of {s.total})")
     out(f"Studying    {s.in_progress} in progress, {s.todo} to do")

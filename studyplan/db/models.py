@@ -138,3 +138,22 @@ class LinkCheck(SQLModel, table=True):
     attempts: int = 0
     elapsed_ms: int = 0
     error: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class StudySession(SQLModel, table=True):
+    """Time spent on a resource, measured by the study timer (open while ``ended_at`` is None)."""
+
+    __tablename__ = "study_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    resource_id: str = Field(foreign_key="resource.id", index=True)
+    started_at: datetime = Field(default_factory=utcnow)
+    ended_at: datetime | None = None
+    seconds: int = 0
+
+
+class Preference(SQLModel, table=True):
+    """A remembered choice of the learner (the interface's theme, …)."""
+
+    key: str = Field(primary_key=True, max_length=80)
+    value: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))

@@ -1,0 +1,189 @@
+"""Find the links to check: in a catalog YAML, Markdown, HTML or plain-text files.
+
+Every URL appears once in the result, with the catalog resource ids (if any) that use it and
+the files it came from, so each address is checked once however often it is written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from studyplan.errors import LinkCheckError, UsageError
+
+
+@dataclass
+class LinkTarget:
+    """One URL to check and who uses it."""
+
+    url: str
+    resources: list[str] = field(default_factory=list)
+    """Catalog resource ids whose address this is."""
+    sources: list[str] = field(default_factory=list)
+    """Files (or ``database``) where the URL was found."""
+
+
+class TargetSet:
+    """An insertion-ordered, de-duplicated collection of :class:`LinkTarget`."""
+
+    def __init__(self) -> None:
+        self._by_url: dict[str, LinkTarget] = {}
+
+    def add(self, url: str, resource: str | None = None, source: str | None = None) -> None:
+        """Record that ``url`` is used (by ``resource``, in ``source``)."""
+        key = normalize_url(url)
+        if not key:
+            return
+        target = self._by_url.get(key)
+        if target is None:
+            target = self._by_url[key] = LinkTarget(key)
+        if resource and resource not in target.resources:
+            target.resources.append(resource)
+        if source and source not in target.sources:
+            target.sources.append(source)
+
+    def targets(self) -> list[LinkTarget]:
+        """Every target, in the order first seen."""
+        return list(self._by_url.values())
+
+    def __len__(self) -> int:
+        return len(self._by_url)
+
+
+def normalize_url(url: str) -> str:
+    """Trim the URL and drop its fragment (``#part`` is never sent to the server)."""
+    url = url.strip()
+    if "#" not in url:
+        return url
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https"):
+        return urlunsplit(parts._replace(fragment=""))
+    return url
+
+
+# Schemes we recognise in free text; anything with "scheme:" inside a Markdown or HTML link is
+# taken too, so mailto: and file: links are reported as skipped rather than silently ignored.
+_BARE_URL = re.compile(r"""(?:https?|ftp|file)://[^\s<>"'`\]\[{}|\\^]+|mailto:[^\s<>"'`()\[\]]+""")
+_MD_INLINE = re.compile(r"\]\(\s*<?")
+_MD_REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_TRAILING = ".,;:!?'\""
+
+
+def _trim(url: str) -> str:
+    """Drop trailing punctuation and unbalanced closing parentheses from a URL in prose."""
+    while url:
+        if url[-1] in _TRAILING:
+            url = url[:-1]
+        elif url[-1] == ")" and url.count("(") < url.count(")"):
+            url = url[:-1]
+        else:
+            break
+    return url
+
+
+def urls_in_text(text: str) -> list[str]:
+    """Bare URLs (http, https, ftp, file, mailto) in plain text, in order."""
+    return [_trim(m.group(0)) for m in _BARE_URL.finditer(text)]
+
+
+def _inline_target(text: str, start: int) -> str:
+    """The destination of a Markdown inline link starting at ``start`` (balanced parens)."""
+    depth = 0
+    end = start
+    while end < len(text):
+        char = text[end]
+        if char.isspace() or char == ">":
+            break
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            if depth == 0:
+                break
+            depth -= 1
+        end += 1
+    return text[start:end]
+
+
+def urls_in_markdown(text: str) -> list[str]:
+    """URLs in Markdown: inline links, reference definitions, autolinks and bare URLs."""
+    found: list[str] = []
+    for match in _MD_INLINE.finditer(text):
+        target = _inline_target(text, match.end())
+        if _SCHEME.match(target):
+            found.append(target)
+    found.extend(m.group(1) for m in _MD_REFERENCE.finditer(text) if _SCHEME.match(m.group(1)))
+    found.extend(urls_in_text(text))
+    return found
+
+
+class _LinkParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value and _SCHEME.match(value.strip()):
+                self.urls.append(value.strip())
+
+
+def urls_in_html(text: str) -> list[str]:
+    """Absolute URLs in ``href`` and ``src`` attributes of an HTML document."""
+    parser = _LinkParser()
+    parser.feed(text)
+    parser.close()
+    return parser.urls
+
+
+def _is_catalog(path: Path, text: str) -> bool:
+    return (
+        path.suffix.lower() in (".yaml", ".yml")
+        and re.search(r"^steps\s*:", text, re.M) is not None
+    )
+
+
+def add_catalog(targets: TargetSet, path: Path, step: int | None = None) -> None:
+    """Add every resource URL of the catalog at ``path`` (only step ``step`` if given)."""
+    from studyplan.catalog.loader import load_catalog
+
+    catalog = load_catalog(path)
+    numbers = {s.number for s in catalog.steps}
+    if step is not None and step not in numbers:
+        raise UsageError(f"{path}: there is no step {step}; steps are {sorted(numbers)}")
+    for spec in catalog.steps:
+        if step is not None and spec.number != step:
+            continue
+        for resource in spec.resources:
+            targets.add(resource.url, resource.id, str(path))
+
+
+def extract_files(paths: Iterable[Path], step: int | None = None) -> TargetSet:
+    """Collect the links of ``paths`` (catalog YAML, Markdown, HTML or plain text)."""
+    targets = TargetSet()
+    for path in paths:
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except FileNotFoundError:
+            raise LinkCheckError(f"{path}: no such file; check the path") from None
+        except OSError as exc:
+            raise LinkCheckError(f"{path}: cannot read ({exc.strerror})") from None
+        if _is_catalog(path, text):
+            add_catalog(targets, path, step)
+            continue
+        if step is not None:
+            raise UsageError(f"--step works with a catalog, but {path} is not a catalog YAML")
+        suffix = path.suffix.lower()
+        if suffix in (".html", ".htm", ".xhtml"):
+            urls = urls_in_html(text)
+        elif suffix in (".md", ".markdown", ".mdx", ".rst"):
+            urls = urls_in_markdown(text)
+        else:
+            urls = urls_in_text(text)
+        for url in urls:
+            targets.add(url, None, str(path))
+    return targets

@@ -1,0 +1,165 @@
+"""How the link checker behaves: limits, timeouts, retries, accepted codes, backoff.
+
+Everything here is pure (no network, no database) so it is cheap to import and to test.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+
+from studyplan.errors import UsageError
+
+DEFAULT_ACCEPT = frozenset(range(200, 300))
+"""Status codes counted alive unless ``--accept`` says otherwise."""
+
+DEFAULT_USER_AGENT = "studyplan-linkcheck/0.1 (+https://github.com/studyplan)"
+"""The User-Agent sent with every request unless ``--user-agent`` says otherwise."""
+
+RETRY_STATUSES = frozenset({408, 429, *range(500, 600)})
+"""HTTP codes worth asking again: rate limits, request timeouts and server errors."""
+
+BLOCKED_STATUSES = frozenset({401, 403, 429})
+"""Codes that, when they persist, mean "a person should look" rather than "dead"."""
+
+GET_FALLBACK_STATUSES = frozenset({400, 403, 404, 405, 406, 410, 501})
+"""Codes after a HEAD request that servers often send because they mishandle HEAD."""
+
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+"""Codes that carry a ``Location`` to follow."""
+
+PERMANENT_REDIRECTS = frozenset({301, 308})
+"""Redirects that say the resource moved for good."""
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """Options of one link check run (the CLI's flags, with the same defaults)."""
+
+    max_concurrency: int = 64
+    """At most this many requests in flight at once."""
+    host_concurrency: int = 4
+    """At most this many requests in flight to one host (scheme, host and port)."""
+    timeout: float = 20.0
+    """Seconds one request may take from connecting to the response head, in total."""
+    retries: int = 2
+    """How many times to ask again after a 429, 5xx, 408, timeout or dropped connection."""
+    max_age: timedelta = timedelta(days=1)
+    """Reuse a stored success younger than this instead of asking again."""
+    force: bool = False
+    """Ignore stored results and check every URL."""
+    accept: frozenset[int] = DEFAULT_ACCEPT
+    """Status codes counted alive."""
+    excludes: tuple[str, ...] = ()
+    """Regular expressions; a URL matching any of them is skipped."""
+    user_agent: str = DEFAULT_USER_AGENT
+    """The User-Agent header."""
+    max_redirects: int = 10
+    """Redirects followed before giving up with an error."""
+    backoff_base: float = 0.5
+    """Seconds before the first retry; doubled for each further one (with jitter)."""
+    backoff_cap: float = 30.0
+    """The longest wait before a retry, whatever Retry-After asks."""
+    youtube_thumbnail_base: str = "https://img.youtube.com"
+    """Where YouTube thumbnails are fetched to tell a missing video from a present one."""
+    exclude_patterns: tuple[re.Pattern[str], ...] = field(default=(), compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.max_concurrency < 1:
+            raise UsageError("--max-concurrency must be at least 1")
+        if self.host_concurrency < 1:
+            raise UsageError("--host-concurrency must be at least 1")
+        if self.timeout <= 0:
+            raise UsageError("--timeout must be more than 0 seconds")
+        if self.retries < 0:
+            raise UsageError("--retries must be 0 or more")
+        patterns = []
+        for text in self.excludes:
+            try:
+                patterns.append(re.compile(text))
+            except re.error as exc:
+                raise UsageError(f"--exclude {text!r} is not a valid regular expression: {exc}")
+        object.__setattr__(self, "exclude_patterns", tuple(patterns))
+
+    def is_excluded(self, url: str) -> bool:
+        """Whether ``url`` matches one of the ``--exclude`` expressions."""
+        return any(p.search(url) for p in self.exclude_patterns)
+
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)?\s*$")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(text: str) -> timedelta:
+    """Parse ``90s``, ``30m``, ``12h``, ``1d``, ``2w`` or plain seconds into a timedelta."""
+    match = _DURATION.match(text)
+    if not match:
+        raise UsageError(f"{text!r} is not a duration; use e.g. 30m, 12h, 1d or 0")
+    value = float(match.group(1)) * _UNITS[match.group(2) or "s"]
+    return timedelta(seconds=value)
+
+
+def parse_accept(text: str) -> frozenset[int]:
+    """Parse ``200..=299,429`` or ``200-299, 403`` (lychee's range syntax too) into codes."""
+    codes: set[int] = set()
+    for part in re.split(r"[,\s]+", text.strip()):
+        if not part:
+            continue
+        try:
+            if ".." in part:
+                low, high = part.split("..", 1)
+                inclusive = high.startswith("=")
+                start = int(low) if low else 100
+                end = int(high.lstrip("=")) if high.lstrip("=") else 999
+                codes.update(range(start, end + 1 if inclusive else end))
+            elif "-" in part:
+                low, high = part.split("-", 1)
+                codes.update(range(int(low), int(high) + 1))
+            else:
+                codes.add(int(part))
+        except ValueError:
+            raise UsageError(
+                f"--accept {text!r}: {part!r} is not a status code or range (e.g. 200..=299,403)"
+            ) from None
+    if not codes or any(not 100 <= c <= 999 for c in codes):
+        raise UsageError(f"--accept {text!r}: give status codes between 100 and 999")
+    return frozenset(codes)
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    now = now or datetime.now(UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+def backoff_delay(
+    attempt: int,
+    options: CheckOptions,
+    retry_after: float | None = None,
+    rng: random.Random | None = None,
+) -> float:
+    """Seconds to wait before retry number ``attempt`` (1 for the first retry).
+
+    Exponential (base × 2^(attempt-1)) with full jitter in [50 %, 100 %]; a server's
+    Retry-After wins when it asks for longer. Never more than ``backoff_cap``.
+    """
+    rng = rng or random
+    delay = options.backoff_base * 2 ** (attempt - 1)
+    delay *= 0.5 + rng.random() / 2
+    if retry_after is not None:
+        delay = max(delay, retry_after)
+    return min(delay, options.backoff_cap)

@@ -1,0 +1,87 @@
+"""The study timer: start and stop timing a resource; time spent is logged per session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from studyplan.db.database import Database
+from studyplan.db.models import StudySession, utcnow
+from studyplan.services.catalog_query import find_view
+
+
+@dataclass(frozen=True)
+class TimerState:
+    """Which resource is being timed, if any, and the total logged on it."""
+
+    resource_id: str | None
+    running: bool
+    seconds_logged: int
+
+
+def _open_session(session: Session) -> StudySession | None:
+    query = select(StudySession).where(StudySession.ended_at.is_(None))  # type: ignore[union-attr]
+    return session.execute(query).scalars().first()
+
+
+def _close(session: Session, open_: StudySession) -> None:
+    now = utcnow()
+    open_.ended_at = now
+    open_.seconds = max(0, int((now - open_.started_at).total_seconds()))
+    session.add(open_)
+
+
+def toggle_timer(db: Database, ref: str) -> TimerState:
+    """Start timing ``ref``; if it is being timed, stop. Any other open timer is stopped."""
+
+    def work(session: Session) -> TimerState:
+        view = find_view(session, ref)
+        open_ = _open_session(session)
+        running = True
+        if open_ is not None:
+            running = open_.resource_id != view.id
+            _close(session, open_)
+        if running:
+            session.add(StudySession(resource_id=view.id, started_at=utcnow()))
+        session.flush()
+        return TimerState(view.id, running, _logged(session, view.id))
+
+    return db.write(work)
+
+
+def stop_timer(db: Database) -> TimerState | None:
+    """Stop whatever timer is running; None if none was."""
+
+    def work(session: Session) -> TimerState | None:
+        open_ = _open_session(session)
+        if open_ is None:
+            return None
+        _close(session, open_)
+        session.flush()
+        return TimerState(open_.resource_id, False, _logged(session, open_.resource_id))
+
+    return db.write(work)
+
+
+def timer_state(db: Database) -> TimerState | None:
+    """The running timer, if any."""
+    with db.read() as session:
+        open_ = _open_session(session)
+        if open_ is None:
+            return None
+        return TimerState(open_.resource_id, True, _logged(session, open_.resource_id))
+
+
+def seconds_logged(db: Database, resource_id: str) -> int:
+    """Total seconds logged on ``resource_id`` by finished timer sessions."""
+    with db.read() as session:
+        return _logged(session, resource_id)
+
+
+def _logged(session: Session, resource_id: str) -> int:
+    query = select(func.coalesce(func.sum(StudySession.seconds), 0)).where(
+        StudySession.resource_id == resource_id  # type: ignore[arg-type]
+    )
+    return int(session.execute(query).scalar_one())
