@@ -53,8 +53,7 @@ def upgrade() -> None:
         return
     op.execute(
         "CREATE VIRTUAL TABLE resource_fts USING fts5("
-        "title, authors, tags, notes, tokenize = 'unicode61 remove_diacritics 2', "
-        "prefix = '2 3')"
+        "title, authors, tags, notes, tokenize = 'unicode61 remove_diacritics 2')"
     )
     for sql in TRIGGERS.values():
         op.execute(sql)

@@ -7,7 +7,15 @@ import re
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from studyplan.catalog.vocabulary import KINDS, PROVENANCES
 
@@ -51,8 +59,11 @@ def _as_list(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
-Url = Annotated[str, BeforeValidator(lambda v: check_url(v) if isinstance(v, str) else v)]
-Text = Annotated[str, BeforeValidator(lambda v: check_text(v) if isinstance(v, str) else v)]
+URL_PATTERN = r"^\s*https?://[^\s/?#]+"
+Url = Annotated[str, StringConstraints(strip_whitespace=True, pattern=URL_PATTERN)]
+"""An absolute http(s) URL with a host (checked natively; the loader words the message)."""
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+"""Text that is not empty or blank."""
 StrList = Annotated[list[str], BeforeValidator(_as_list)]
 
 
@@ -90,7 +101,7 @@ class Alternative(Strict):
 class ResourceSpec(Strict):
     """One resource of a step."""
 
-    id: str
+    id: Annotated[str, StringConstraints(pattern=SLUG.pattern)]
     title: Text
     authors: StrList = Field(default_factory=list)
     kind: Kind
@@ -100,13 +111,6 @@ class ResourceSpec(Strict):
     advice: str = ""
     tags: StrList = Field(default_factory=list)
     alternatives: list[Alternative] = Field(default_factory=list)
-
-    @field_validator("id")
-    @classmethod
-    def _slug(cls, value: str) -> str:
-        if not SLUG.match(value):
-            raise ValueError(f"id {value!r} must be a slug: lowercase letters, digits and dashes")
-        return value
 
 
 class StepSpec(Strict):

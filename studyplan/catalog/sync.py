@@ -17,6 +17,7 @@ from studyplan.catalog.loader import CatalogInvalid, CatalogIssue
 from studyplan.catalog.schema import CatalogSpec, ResourceSpec
 from studyplan.catalog.vocabulary import PRIMARY_ID
 from studyplan.db.models import Curriculum, Resource, Step, dump_json, utcnow
+from studyplan.db.search_index import BulkIndexing
 
 _SYNCED_FIELDS = (
     "step_id",
@@ -97,11 +98,13 @@ def sync_catalog(
             updates.append({**kept, "retired_at": now, "b_id": rid, "updated_at": now})
             report.retired.append(rid)
     table = Resource.__table__  # type: ignore[attr-defined]
-    if inserts:
-        session.execute(insert(table), inserts)
-    if updates:
-        stmt = update(table).where(table.c.id == bindparam("b_id"))
-        session.execute(stmt, updates, execution_options={"synchronize_session": False})
+    with BulkIndexing(session) as index:
+        if inserts:
+            session.execute(insert(table), inserts)
+        if updates:
+            stmt = update(table).where(table.c.id == bindparam("b_id"))
+            session.execute(stmt, updates, execution_options={"synchronize_session": False})
+            index.changed(u["b_id"] for u in updates)
     return report
 
 

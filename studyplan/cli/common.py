@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import sys
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from studyplan.db.database import Database
 from studyplan.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from studyplan.db.database import Database
 
 _state: dict[str, Any] = {}
 

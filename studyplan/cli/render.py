@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from studyplan.services.catalog_query import StepSummary
-from studyplan.services.views import ResourceView
+if TYPE_CHECKING:
+    from studyplan.services.catalog_query import StepSummary
+    from studyplan.services.views import ResourceView
 
 STATUS_MARK = {"todo": "[ ]", "in_progress": "[~]", "done": "[x]", "skipped": "[-]"}
 STATUS_WORD = {"todo": "todo", "in_progress": "in progress", "done": "done", "skipped": "skipped"}

@@ -21,9 +21,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))
+
+
 def dump_json(value: Any) -> str:
     """Serialize a list or mapping for a JSON text column."""
-    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    return _ENCODER.encode(value)
 
 
 class Curriculum(SQLModel, table=True):

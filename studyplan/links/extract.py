@@ -77,9 +77,7 @@ _TRAILING = ".,;:!?'\""
 def _trim(url: str) -> str:
     """Drop trailing punctuation and unbalanced closing parentheses from a URL in prose."""
     while url:
-        if url[-1] in _TRAILING:
-            url = url[:-1]
-        elif url[-1] == ")" and url.count("(") < url.count(")"):
+        if url[-1] in _TRAILING or (url[-1] == ")" and url.count("(") < url.count(")")):
             url = url[:-1]
         else:
             break

@@ -81,13 +81,17 @@ class CheckOptions:
             try:
                 patterns.append(re.compile(text))
             except re.error as exc:
-                raise UsageError(f"--exclude {text!r} is not a valid regular expression: {exc}")
+                raise UsageError(
+                    f"--exclude {text!r} is not a valid regular expression: {exc}"
+                ) from None
         object.__setattr__(self, "exclude_patterns", tuple(patterns))
 
     def is_excluded(self, url: str) -> bool:
         """Whether ``url`` matches one of the ``--exclude`` expressions."""
         return any(p.search(url) for p in self.exclude_patterns)
 
+
+_RNG = random.Random()
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)?\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -157,9 +161,8 @@ def backoff_delay(
     Exponential (base × 2^(attempt-1)) with full jitter in [50 %, 100 %]; a server's
     Retry-After wins when it asks for longer. Never more than ``backoff_cap``.
     """
-    rng = rng or random
-    delay = options.backoff_base * 2 ** (attempt - 1)
-    delay *= 0.5 + rng.random() / 2
+    jitter = (rng or _RNG).random()
+    delay = options.backoff_base * 2 ** (attempt - 1) * (0.5 + jitter / 2)
     if retry_after is not None:
         delay = max(delay, retry_after)
     return min(delay, options.backoff_cap)

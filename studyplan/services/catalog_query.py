@@ -12,7 +12,7 @@ from studyplan.catalog.vocabulary import KINDS
 from studyplan.db.database import Database
 from studyplan.db.models import STATUSES, Progress, Resource, Step
 from studyplan.errors import NotFoundError, UsageError
-from studyplan.services.views import ResourceView, resource_table, to_view, view_select
+from studyplan.services.views import ResourceView, resource_table, step_of, to_view, view_select
 
 _POSITION = re.compile(r"^(?:(?P<cur>[a-z0-9-]+)/)?(?P<step>\d+)\.(?P<n>\d+)$")
 
@@ -39,15 +39,16 @@ def list_resources(db: Database, filters: Filters | None = None) -> list[Resourc
     """Visible resources in study order, narrowed by ``filters``."""
     filters = filters or Filters()
     filters.check()
-    table = resource_table()
+    within = []
+    if filters.curriculum:
+        within.append(Step.curriculum_id == filters.curriculum)
+    if filters.step is not None:
+        within.append(Step.number == filters.step)
+        if not filters.curriculum:
+            within.append(Step.curriculum_id == "main")
+    table = resource_table(*within)
     query = view_select(table)
     c = table.c
-    if filters.curriculum:
-        query = query.where(c.curriculum == filters.curriculum)
-    if filters.step is not None:
-        query = query.where(c.step == filters.step)
-        if not filters.curriculum:
-            query = query.where(c.curriculum == "main")
     if filters.status:
         status = func.coalesce(c.status, "todo")
         query = query.where(status == filters.status)
@@ -67,17 +68,15 @@ def get_resource(db: Database, ref: str) -> ResourceView:
 
 def find_view(session: Session, ref: str) -> ResourceView:
     """Resolve ``ref`` inside ``session``; raise :class:`NotFoundError` with a hint."""
-    table = resource_table()
-    c = table.c
     match = _POSITION.match(ref.strip())
     if match:
-        query = view_select(table).where(
-            c.curriculum == (match["cur"] or "main"),
-            c.step == int(match["step"]),
-            c.rank == int(match["n"]),
+        table = resource_table(
+            Step.curriculum_id == (match["cur"] or "main"), Step.number == int(match["step"])
         )
+        query = view_select(table).where(table.c.rank == int(match["n"]))
     else:
-        query = view_select(table).where(c.id == ref.strip())
+        table = resource_table(step_of([ref.strip()]))
+        query = view_select(table).where(table.c.id == ref.strip())
     row = session.execute(query).first()
     if row is None:
         raise NotFoundError(_not_found_hint(session, ref))

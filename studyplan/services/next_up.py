@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func
+from sqlalchemy import func, select
 
 from studyplan.db.database import Database
-from studyplan.services.views import ResourceView, resource_table, to_view, view_select
+from studyplan.db.models import Curriculum, Progress, Resource, Step
+from studyplan.services.catalog_query import find_view
+from studyplan.services.views import ResourceView
 
 
 @dataclass(frozen=True)
@@ -18,27 +20,41 @@ class Suggestion:
     reason: str
 
 
+def _visible() -> tuple[object, ...]:
+    return (
+        Resource.retired_at.is_(None),  # type: ignore[union-attr]
+        Step.retired_at.is_(None),  # type: ignore[union-attr]
+    )
+
+
 def next_up(db: Database) -> Suggestion | None:
     """In-progress work first (earliest started), then the first todo in step order."""
-    table = resource_table()
-    c = table.c
     started = (
-        view_select(table)
-        .where(c.status == "in_progress")
-        .order_by(None)
-        .order_by(c.started_at, c.curriculum_position, c.step, c.rank)
+        select(Resource.id)
+        .join(Progress, Progress.resource_id == Resource.id)  # type: ignore[arg-type]
+        .join(Step, Step.id == Resource.step_id)  # type: ignore[arg-type]
+        .where(Progress.status == "in_progress", *_visible())  # type: ignore[arg-type]
+        .order_by(Progress.started_at, Step.number, Resource.position)
+        .limit(1)
+    )
+    todo = (
+        select(Resource.id)
+        .join(Step, Step.id == Resource.step_id)  # type: ignore[arg-type]
+        .join(Curriculum, Curriculum.id == Step.curriculum_id)  # type: ignore[arg-type]
+        .outerjoin(Progress, Progress.resource_id == Resource.id)  # type: ignore[arg-type]
+        .where(func.coalesce(Progress.status, "todo") == "todo", *_visible())  # type: ignore[arg-type]
+        .order_by(Curriculum.position, Step.number, Resource.position, Resource.id)
         .limit(1)
     )
     with db.read() as session:
-        row = session.execute(started).first()
-        if row is not None:
-            view = to_view(row)
+        rid = session.execute(started).scalar_one_or_none()
+        if rid is not None:
+            view = find_view(session, rid)
             return Suggestion(view, f"you started it and have not finished it ({_ago(view)})")
-        todo = view_select(table).where(func.coalesce(c.status, "todo") == "todo").limit(1)
-        row = session.execute(todo).first()
-    if row is None:
-        return None
-    view = to_view(row)
+        rid = session.execute(todo).scalar_one_or_none()
+        if rid is None:
+            return None
+        view = find_view(session, rid)
     reason = (
         f"it is the first unfinished resource of step {view.step} ({view.step_title})"
         if view.position > 1 or view.step > 1

@@ -8,7 +8,7 @@ from sqlalchemy import or_, text
 
 from studyplan.db.database import Database
 from studyplan.db.models import Note
-from studyplan.services.views import ResourceView, resource_table, to_view, view_select
+from studyplan.services.views import ResourceView, resource_table, step_of, to_view, view_select
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -31,7 +31,8 @@ def search(db: Database, query: str, limit: int = 50) -> list[ResourceView]:
             ids = [r[0] for r in session.execute(ids_sql, {"match": match, "limit": limit})]
             if not ids:
                 return []
-            rows = session.execute(view_select(table).where(c.id.in_(ids))).all()
+            table = resource_table(step_of(ids))
+            rows = session.execute(view_select(table).where(table.c.id.in_(ids))).all()
         order = {rid: i for i, rid in enumerate(ids)}
         return sorted((to_view(r) for r in rows), key=lambda v: order[v.id])
     query_ = view_select(table).outerjoin(Note, Note.resource_id == c.id)  # type: ignore[arg-type]

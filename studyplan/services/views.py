@@ -51,9 +51,13 @@ class ResourceView:
         return data
 
 
-def resource_table() -> Any:
+def resource_table(*within: Any) -> Any:
     """Visible resources (not retired) as a subquery, with step, curriculum, progress, note
-    presence and ``rank``: the 1-based position among the visible resources of the step."""
+    presence and ``rank``: the 1-based position among the visible resources of the step.
+
+    ``within`` narrows the rows before ranking; pass only whole-step conditions (on
+    ``Step`` or ``Resource.step_id``) so that ranks stay right.
+    """
     rank = func.row_number().over(
         partition_by=Resource.step_id, order_by=(Resource.position, Resource.id)
     )
@@ -88,8 +92,15 @@ def resource_table() -> Any:
         .outerjoin(Note, Note.resource_id == Resource.id)  # type: ignore[arg-type]
         .where(Resource.retired_at.is_(None))  # type: ignore[union-attr]
         .where(Step.retired_at.is_(None))  # type: ignore[union-attr]
+        .where(*within)
         .subquery("visible")
     )
+
+
+def step_of(resource_ids: Any) -> Any:
+    """A ``within`` condition: the steps of the given resource ids (a list or a subquery)."""
+    owners = select(Resource.step_id).where(Resource.id.in_(resource_ids))  # type: ignore[attr-defined]
+    return Resource.step_id.in_(owners)  # type: ignore[attr-defined]
 
 
 def view_select(table: Any) -> Select[Any]:

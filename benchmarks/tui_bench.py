@@ -1,0 +1,163 @@
+"""Interface speed: launch to the first screen with data, and key press to repaint.
+
+Prints one figure per line. Launch is measured in a fresh process each time (imports
+included), from just before the process starts to the first painted screen with rows, on
+the real catalog and on a catalog of 10,000 resources in one step. Key-to-repaint is the
+time ``pilot.press`` takes to deliver a key and wait for the screen update, in the
+10,000-row table.
+
+    .venv/bin/python benchmarks/tui_bench.py [--runs 5] [--presses 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import generate_catalog
+
+CHILD = """
+import asyncio, sys, time
+start = float(sys.argv[1])
+from studyplan.settings import load_settings
+from studyplan.services.workspace import open_workspace
+from studyplan.tui.app import make_app
+
+async def main() -> None:
+    settings = load_settings()
+    app = make_app(settings, open_workspace(settings), opener=lambda url: True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        while app.data_shown_at is None:
+            await asyncio.sleep(0.005)
+        await pilot.pause()
+        shown = time.time() - start
+        rows = len(app.main_screen.table.rows)
+        app.exit()
+    print(f"{shown:.4f} {rows}")
+
+asyncio.run(main())
+"""
+
+
+def prepare(home: Path, catalog: Path | None) -> dict[str, str]:
+    """Environment for a home whose database is created and synced (not timed)."""
+    env = {**os.environ, "STUDYPLAN_HOME": str(home)}
+    env.pop("STUDYPLAN_DATABASE_URL", None)
+    env.pop("STUDYPLAN_CATALOG", None)
+    if catalog is not None:
+        env["STUDYPLAN_CATALOG"] = str(catalog)
+    code = "from studyplan.services.workspace import open_workspace; open_workspace()"
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)
+    return env
+
+
+def launch_seconds(env: dict[str, str], runs: int) -> tuple[float, int]:
+    """Median seconds from process start to the first screen with data, and the row count."""
+    times, rows = [], 0
+    for _ in range(runs):
+        start = time.time()
+        out = subprocess.run(
+            [sys.executable, "-c", CHILD, str(start)],
+            check=True,
+            env=env,
+            capture_output=True,
+            text=True,
+        ).stdout.split()
+        times.append(float(out[0]))
+        rows = int(out[1])
+    return statistics.median(times), rows
+
+
+async def key_to_repaint(env: dict[str, str], presses: int) -> tuple[float, float, float]:
+    """Median and 95th percentile ms from a j key event to the next screen update that
+    shows the moved cursor, and the median for space (status cycle), in the big table.
+
+    The key is posted like the terminal driver posts it; the screen update is caught where
+    the app hands the compositor's update to the driver (``App._display``).
+    """
+    os.environ.update(env)
+    from textual import events
+
+    from studyplan.services.workspace import open_workspace
+    from studyplan.settings import load_settings
+    from studyplan.tui.app import make_app
+
+    settings = load_settings()
+    app = make_app(settings, open_workspace(settings), opener=lambda url: True)
+    painted = asyncio.Event()
+    original = app._display
+
+    def display(screen: object, renderable: object) -> None:
+        original(screen, renderable)  # type: ignore[arg-type]
+        if renderable is not None:
+            painted.set()
+
+    app._display = display  # type: ignore[method-assign]
+
+    async def one(key: str, done: object) -> float:
+        painted.clear()
+        start = time.perf_counter()
+        app.post_message(events.Key(key, " " if key == "space" else key))
+        while True:
+            await painted.wait()
+            if done():  # type: ignore[operator]
+                return (time.perf_counter() - start) * 1000
+            painted.clear()
+
+    moves, marks = [], []
+    async with app.run_test(size=(120, 40)) as pilot:
+        while app.data_shown_at is None:
+            await asyncio.sleep(0.01)
+        await pilot.pause()
+        table = app.main_screen.table
+        for i in range(presses):
+            before = table.cursor
+            moves.append(await one("j", lambda b=before: table.cursor == b + 1))
+            await asyncio.sleep(0.03)
+            if i % 10 == 5:
+                status = table.rows[table.cursor].status
+                cursor = table.cursor
+                marks.append(
+                    await one("space", lambda c=cursor, s=status: table.rows[c].status != s)
+                )
+                await asyncio.sleep(0.5)
+        await app.writes.drain()
+        app.exit()
+    moves.sort()
+    p95 = moves[max(0, int(len(moves) * 0.95) - 1)]
+    return statistics.median(moves), p95, statistics.median(marks)
+
+
+def main() -> None:
+    """Run every measurement and print one figure per line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--presses", type=int, default=60)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        real = prepare(root / "real", None)
+        big_catalog = root / "big.yaml"
+        generate_catalog(big_catalog, 10_000, 1)
+        big = prepare(root / "big", big_catalog)
+        seconds, rows = launch_seconds(real, args.runs)
+        print(f"tui launch to data, real catalog ({rows} rows shown): {seconds:.3f} s")
+        seconds, rows = launch_seconds(big, args.runs)
+        print(f"tui launch to data, 10,000 resources in one step ({rows} rows): {seconds:.3f} s")
+        median, p95, mark = asyncio.run(key_to_repaint(big, args.presses))
+        print(f"tui key to repaint (j) in the 10,000-row table: median {median:.1f} ms")
+        print(f"tui key to repaint (j) in the 10,000-row table: p95 {p95:.1f} ms")
+        print(f"tui key to repaint (space, status cycle) in the 10,000-row table: {mark:.1f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+"""The link checker: extract URLs, check them politely (httpx), store and report results.
+
+Import the engine from :mod:`studyplan.links.checker` and the use cases from
+:mod:`studyplan.links.service`; this package itself imports nothing heavy.
+"""

@@ -1,0 +1,251 @@
+"""The link checker's use cases, shared by the command line and the interface.
+
+Nothing here imports httpx at module level: the engine is imported when a check runs, so
+reading states (``latest_states``) stays cheap.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import col
+
+from studyplan.catalog.vocabulary import PRIMARY_ID
+from studyplan.db.database import Database
+from studyplan.db.models import Resource, Step, dump_json, utcnow
+from studyplan.errors import NotFoundError
+from studyplan.links import store
+from studyplan.links.extract import LinkTarget, TargetSet
+from studyplan.links.policy import CheckOptions
+from studyplan.links.result import FAILED, REDIRECTED, LinkResult, archive_url
+
+ProgressCallback = Callable[[LinkResult, int, int], None]
+"""Called as ``(result, done, total)`` after each URL (reused results included)."""
+
+UNCHECKED = "unchecked"
+
+
+@dataclass
+class CheckRun:
+    """The outcome of one ``links check``."""
+
+    results: list[LinkResult]
+    checked: int = 0
+    """URLs asked over the network (or skipped) in this run."""
+    reused: int = 0
+    """URLs answered from stored results younger than ``max_age``."""
+
+    @property
+    def failed(self) -> list[LinkResult]:
+        """Results that are dead or errors (exit code 2)."""
+        return [r for r in self.results if r.failed]
+
+
+@dataclass
+class LinkState:
+    """The latest known health of one resource's address (for reports and the interface)."""
+
+    resource_id: str
+    title: str
+    url: str
+    step: int
+    status: str = UNCHECKED
+    http_status: int | None = None
+    final_url: str = ""
+    error: str = ""
+    checked_at: datetime | None = None
+    failing_streak: int = 0
+    """How many of the latest checks in a row were dead or errors."""
+    alternatives: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        """Whether the latest check found the address dead or failing."""
+        return self.status in FAILED
+
+    @property
+    def archive_url(self) -> str:
+        """The Wayback Machine copy to offer when the address is dead (built offline)."""
+        return archive_url(self.url)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of a state (``links report --format json``)."""
+        data: dict[str, Any] = {
+            "resource": self.resource_id,
+            "title": self.title,
+            "step": self.step,
+            "url": self.url,
+            "status": self.status,
+            "http_status": self.http_status,
+            "final_url": self.final_url,
+            "error": self.error,
+            "checked_at": self.checked_at.isoformat(timespec="seconds")
+            if self.checked_at
+            else None,
+            "failing_streak": self.failing_streak,
+        }
+        if self.failed:
+            data["archive_url"] = self.archive_url
+            data["alternatives"] = self.alternatives
+        return data
+
+
+async def run_check(
+    targets: list[LinkTarget],
+    options: CheckOptions,
+    db: Database | None = None,
+    progress: ProgressCallback | None = None,
+) -> CheckRun:
+    """Check ``targets``, reusing fresh stored successes and storing the new results."""
+    from studyplan.links.checker import check_targets
+
+    reused: dict[str, LinkResult] = {}
+    if db is not None and not options.force:
+        reused = store.reusable_results(db, [t.url for t in targets], options.max_age)
+    total = len(targets)
+    done = 0
+    for target in targets:
+        cached = reused.get(target.url)
+        if cached is not None:
+            cached.resources = list(target.resources)
+            done += 1
+            if progress is not None:
+                progress(cached, done, total)
+    todo = [t for t in targets if t.url not in reused]
+
+    def forward(result: LinkResult, index: int, _count: int) -> None:
+        if progress is not None:
+            progress(result, done + index, total)
+
+    fresh = await check_targets(todo, options, forward) if todo else []
+    if db is not None:
+        store.save_results(db, fresh)
+    by_url = {r.url: r for r in fresh} | reused
+    return CheckRun([by_url[t.url] for t in targets], checked=len(fresh), reused=len(reused))
+
+
+def database_targets(db: Database, step: int | None = None) -> list[LinkTarget]:
+    """The addresses of every current resource in the database (of step ``step`` if given)."""
+    query = (
+        select(col(Resource.id), col(Resource.url))
+        .join(Step, col(Step.id) == col(Resource.step_id))
+        .where(col(Resource.retired_at).is_(None), col(Step.retired_at).is_(None))
+        .order_by(col(Step.curriculum_id), col(Step.number), col(Resource.position))
+    )
+    if step is not None:
+        query = query.where(col(Step.number) == step, col(Step.curriculum_id) == PRIMARY_ID)
+    with db.read() as session:
+        rows = session.execute(query).all()
+    if step is not None and not rows:
+        raise NotFoundError(f"step {step} has no resources; 'studyplan steps' lists the steps")
+    targets = TargetSet()
+    for resource_id, url in rows:
+        targets.add(url, resource_id, "database")
+    return targets.targets()
+
+
+async def check_resources(
+    db: Database,
+    options: CheckOptions,
+    progress: ProgressCallback | None = None,
+    step: int | None = None,
+) -> CheckRun:
+    """Check every current resource of the database (the interface's "check links")."""
+    return await run_check(database_targets(db, step), options, db, progress)
+
+
+def latest_states(db: Database, step: int | None = None) -> dict[str, LinkState]:
+    """The latest link state of every current resource, keyed by resource id."""
+    query = (
+        select(Resource, col(Step.number))
+        .join(Step, col(Step.id) == col(Resource.step_id))
+        .where(col(Resource.retired_at).is_(None), col(Step.retired_at).is_(None))
+        .order_by(col(Step.curriculum_id), col(Step.number), col(Resource.position))
+    )
+    if step is not None:
+        query = query.where(col(Step.number) == step, col(Step.curriculum_id) == PRIMARY_ID)
+    with db.read() as session:
+        rows = session.execute(query).all()
+    urls = [resource.url for resource, _ in rows]
+    latest = store.latest_results(db, urls)
+    streaks = store.failing_streaks(db, urls)
+    states: dict[str, LinkState] = {}
+    for resource, number in rows:
+        state = LinkState(
+            resource.id,
+            resource.title,
+            resource.url,
+            number,
+            alternatives=_alternatives(resource.alternatives),
+            failing_streak=streaks.get(resource.url, 0),
+        )
+        found = latest.get(resource.url)
+        if found is not None:
+            state.status = found.status
+            state.http_status = found.http_status
+            state.final_url = found.final_url
+            state.error = found.error
+            state.checked_at = found.checked_at
+        states[resource.id] = state
+    return states
+
+
+def _alternatives(text: str) -> list[dict[str, Any]]:
+    try:
+        value = json.loads(text or "[]")
+    except ValueError:
+        return []
+    return value if isinstance(value, list) else []
+
+
+@dataclass(frozen=True)
+class RedirectChange:
+    """A learner's resource whose address moved permanently."""
+
+    resource_id: str
+    old_url: str
+    new_url: str
+
+
+def apply_redirects(db: Database, dry_run: bool = False) -> list[RedirectChange]:
+    """Point the learner's own resources at their permanent new address, keeping the old one.
+
+    Only resources with origin ``user`` whose latest check found a permanent redirect change;
+    the old address goes into ``alternatives`` as "previous address". One transaction.
+    """
+    latest = store.latest_results(db)
+
+    def work(session: Any) -> list[RedirectChange]:
+        changes: list[RedirectChange] = []
+        query = select(Resource).where(
+            col(Resource.origin) == "user",
+            col(Resource.retired_at).is_(None),
+        )
+        for resource in session.scalars(query):
+            found = latest.get(resource.url)
+            if found is None or found.status != REDIRECTED or not found.moved_permanently:
+                continue
+            changes.append(RedirectChange(resource.id, resource.url, found.final_url))
+            if dry_run:
+                continue
+            when = (found.checked_at or utcnow()).date().isoformat()
+            alternatives = _alternatives(resource.alternatives)
+            alternatives.append(
+                {
+                    "title": "previous address",
+                    "url": resource.url,
+                    "why": f"moved permanently on {when}",
+                }
+            )
+            resource.alternatives = dump_json(alternatives)
+            resource.url = found.final_url
+            resource.updated_at = utcnow()
+            session.add(resource)
+        return changes
+
+    return db.write(work)

@@ -1,0 +1,44 @@
+"""Notice changes made by another process (the command line) to the same database cheaply."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from studyplan.db.database import Database
+from studyplan.db.models import (
+    Activity,
+    Curriculum,
+    Note,
+    NoteVersion,
+    Progress,
+    Resource,
+    StudySession,
+)
+
+
+def change_token(db: Database) -> tuple[Any, ...]:
+    """A small value that changes whenever progress, notes, timers or the catalog change.
+
+    One read of a few aggregates; compare it with the previous value to decide whether a
+    full reload is worth doing. It is not a checksum: equal tokens mean "nothing to reload".
+    """
+    parts = (
+        select(func.max(Activity.id)).scalar_subquery(),
+        select(func.max(Progress.updated_at)).scalar_subquery(),
+        select(func.count()).select_from(Progress).scalar_subquery(),
+        select(func.max(Note.updated_at)).scalar_subquery(),
+        select(func.max(NoteVersion.id)).scalar_subquery(),
+        select(func.max(StudySession.id)).scalar_subquery(),
+        select(func.count())
+        .select_from(StudySession)
+        .where(StudySession.ended_at.is_(None))  # type: ignore[union-attr]
+        .scalar_subquery(),
+        select(func.max(Curriculum.synced_at)).scalar_subquery(),
+        select(func.max(Resource.updated_at)).scalar_subquery(),
+        select(func.count()).select_from(Resource).scalar_subquery(),
+    )
+    with db.read() as session:
+        row = session.execute(select(*parts)).one()
+    return tuple(row)

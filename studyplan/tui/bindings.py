@@ -1,0 +1,139 @@
+"""Every key of the interface in one place: id, default keys, short and long description.
+
+The id is what the settings file's ``[keys]`` table remaps (``done = "x"``); the short
+description shows in the footer, the long one in the help screen and the command palette.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.binding import Binding
+
+STATUS_GROUP = Binding.Group("Status")
+"""Done, learn, skip, reset and cycle share one footer label to fit 80 columns."""
+
+MAIN_BINDINGS: list[Binding] = [
+    Binding(
+        "d",
+        "done",
+        "Done",
+        id="done",
+        group=STATUS_GROUP,
+        tooltip="Mark the selected resource done",
+    ),
+    Binding(
+        "l", "learning", "Learn", id="learning", group=STATUS_GROUP, tooltip="Mark it in progress"
+    ),
+    Binding(
+        "s",
+        "skip",
+        "Skip",
+        id="skip",
+        group=STATUS_GROUP,
+        tooltip="Skip it, with an optional reason",
+    ),
+    Binding("r", "reset", "Reset", id="reset", group=STATUS_GROUP, tooltip="Set it back to todo"),
+    Binding(
+        "space",
+        "cycle",
+        "Cycle",
+        id="cycle",
+        group=STATUS_GROUP,
+        tooltip="Cycle todo → in progress → done",
+        key_display="␣",
+    ),
+    Binding("o", "open_url", "Open", id="open", tooltip="Open its URL in the browser"),
+    Binding("n", "edit_note", "Note", id="note", tooltip="Edit its note here"),
+    Binding("e", "external_edit", "Editor", id="editor", tooltip="Edit its note in $EDITOR"),
+    Binding(
+        "slash",
+        "search",
+        "Search",
+        id="search",
+        tooltip="Search titles, authors, tags and notes",
+        key_display="/",
+    ),
+    Binding("t", "timer", "Timer", id="timer", tooltip="Start or stop the study timer on it"),
+    Binding(
+        "tab",
+        "app.focus_next",
+        "Next pane",
+        id="focus_next",
+        show=False,
+        tooltip="Move to the next pane",
+    ),
+    Binding(
+        "shift+tab",
+        "app.focus_previous",
+        "Previous pane",
+        id="focus_previous",
+        show=False,
+        tooltip="Move to the previous pane",
+    ),
+]
+"""Keys of the main screen: they act on the selected resource."""
+
+APP_BINDINGS: list[Binding] = [
+    Binding(
+        "question_mark,f1",
+        "help",
+        "Help",
+        id="help",
+        key_display="?",
+        tooltip="Show every key",
+    ),
+    Binding("q", "quit", "Quit", id="quit", tooltip="Save the note and quit"),
+    Binding(
+        "ctrl+p",
+        "command_palette",
+        "Commands",
+        id="command_palette",
+        show=False,
+        tooltip="Open the command palette",
+    ),
+]
+"""Keys that work everywhere outside dialogs."""
+
+MOVE_BINDINGS: list[Binding] = [
+    Binding("up,k", "cursor_up", "Up", id="cursor_up", show=False, tooltip="Move up"),
+    Binding("down,j", "cursor_down", "Down", id="cursor_down", show=False, tooltip="Move down"),
+    Binding("pageup", "page_up", "Page up", id="page_up", show=False, tooltip="Move a page up"),
+    Binding(
+        "pagedown",
+        "page_down",
+        "Page down",
+        id="page_down",
+        show=False,
+        tooltip="Move a page down",
+    ),
+    Binding("home,g", "first", "First", id="first", show=False, tooltip="Move to the first row"),
+    Binding("end,G", "last", "Last", id="last", show=False, tooltip="Move to the last row"),
+]
+"""Keys of the lists (the steps sidebar and the resource table)."""
+
+NOTE_BINDINGS: list[Binding] = [
+    Binding("escape", "leave", "Leave note", id="leave_note", tooltip="Save and leave the note"),
+]
+"""Keys of the note editor (everything else types text)."""
+
+
+def all_bindings() -> Iterable[tuple[str, Binding]]:
+    """Every binding with the name of the group it belongs to, in help-screen order."""
+    for group, bindings in (
+        ("Resource", MAIN_BINDINGS),
+        ("Move", MOVE_BINDINGS),
+        ("Note", NOTE_BINDINGS),
+        ("App", APP_BINDINGS),
+    ):
+        for binding in bindings:
+            yield group, binding
+
+
+def effective_keys(binding: Binding, keymap: dict[str, str]) -> str:
+    """The keys of ``binding`` after the user's remapping, as shown to the user."""
+    keys = keymap.get(binding.id or "", binding.key)
+    return ", ".join(_NAMES.get(k.strip(), k.strip()) for k in keys.split(","))
+
+
+_NAMES = {"question_mark": "?", "slash": "/"}

@@ -1,0 +1,1 @@
+"""Dialogs: the error modal, the skip-reason question and search."""

@@ -1,0 +1,1 @@
+"""Widgets of the main screen: header, steps sidebar, resource table, detail pane, note editor."""

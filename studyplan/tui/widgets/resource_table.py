@@ -1,0 +1,241 @@
+"""The resource table: a virtualised list that renders only the rows on screen.
+
+Textual's DataTable measures and stores every cell up front, which costs seconds at tens of
+thousands of rows. This table keeps the :class:`ResourceView` list as it is and draws a row
+only when it is visible, so loading 10,000 rows and moving the cursor stay cheap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.cells import set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from studyplan.services.views import ResourceView
+from studyplan.tui.bindings import MOVE_BINDINGS
+from studyplan.tui.format import STATUS_MARK
+
+
+@dataclass(frozen=True)
+class _Column:
+    title: str
+    width: int
+    right: bool = False
+
+
+class ResourceTable(ScrollView, can_focus=True):
+    """The resources of one step: status, kind, title, authors, minutes."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [*MOVE_BINDINGS]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "resource-table--header",
+        "resource-table--cursor",
+        "resource-table--cursor-blurred",
+        "resource-table--done",
+        "resource-table--skipped",
+        "resource-table--in-progress",
+    }
+
+    DEFAULT_CSS = """
+    ResourceTable {
+        background: $surface;
+        scrollbar-gutter: stable;
+        & > .resource-table--header { text-style: bold; background: $panel; color: $text; }
+        & > .resource-table--cursor { background: $block-cursor-background;
+            color: $block-cursor-foreground; text-style: $block-cursor-text-style; }
+        & > .resource-table--cursor-blurred { background: $block-cursor-blurred-background; }
+        & > .resource-table--done { color: $text-success; }
+        & > .resource-table--skipped { color: $text-muted; }
+        & > .resource-table--in-progress { color: $text-warning; }
+    }
+    """
+
+    class Highlighted(Message):
+        """The cursor moved to ``view`` (None when the table is empty)."""
+
+        def __init__(self, table: ResourceTable, view: ResourceView | None) -> None:
+            super().__init__()
+            self.table = table
+            self.view = view
+
+        @property
+        def control(self) -> ResourceTable:
+            """The table that sent this message."""
+            return self.table
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.rows: list[ResourceView] = []
+        self.cursor = 0
+        self._index: dict[str, int] = {}
+
+    # data -----------------------------------------------------------------------------------
+
+    @property
+    def current(self) -> ResourceView | None:
+        """The resource under the cursor."""
+        return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
+
+    def set_rows(self, rows: list[ResourceView], select_id: str | None = None) -> None:
+        """Show ``rows``; put the cursor on ``select_id``, else keep it on the same resource."""
+        keep = select_id or (self.current.id if self.current else None)
+        self.rows = rows
+        self._index = {view.id: i for i, view in enumerate(rows)}
+        self.virtual_size = Size(self.size.width, len(rows) + 1)
+        target = self._index.get(keep or "", min(self.cursor, max(0, len(rows) - 1)))
+        self.cursor = -1
+        self.move_to(target, force_top=select_id is not None)
+        self.refresh()
+
+    def update_row(self, view: ResourceView) -> None:
+        """Replace the row of ``view.id`` if it is shown."""
+        index = self._index.get(view.id)
+        if index is None:
+            return
+        self.rows[index] = view
+        self._refresh_row(index)
+        if index == self.cursor:
+            self.post_message(self.Highlighted(self, view))
+
+    def index_of(self, resource_id: str) -> int | None:
+        """Row index of ``resource_id``, if shown."""
+        return self._index.get(resource_id)
+
+    # cursor ---------------------------------------------------------------------------------
+
+    def move_to(self, index: int, force_top: bool = False) -> None:
+        """Put the cursor on row ``index`` and scroll it into view."""
+        index = max(0, min(index, len(self.rows) - 1))
+        if index != self.cursor:
+            old, self.cursor = self.cursor, index
+            self._refresh_row(old)
+            self._refresh_row(index)
+            self.post_message(self.Highlighted(self, self.current))
+        self._scroll_to_cursor(force_top)
+
+    def _scroll_to_cursor(self, force_top: bool = False) -> None:
+        visible = max(1, self.scrollable_content_region.height - 1)
+        top = round(self.scroll_y)
+        if force_top and not (top <= self.cursor < top + visible):
+            self.scroll_to(y=max(0, self.cursor - visible // 3), animate=False, immediate=True)
+        elif self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + visible:
+            self.scroll_to(y=self.cursor - visible + 1, animate=False, immediate=True)
+
+    def _refresh_row(self, index: int) -> None:
+        if index >= 0:
+            self.refresh_line(index - round(self.scroll_y) + 1)
+
+    def action_cursor_up(self) -> None:
+        """Move up a row."""
+        self.move_to(self.cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        """Move down a row."""
+        self.move_to(self.cursor + 1)
+
+    def action_page_up(self) -> None:
+        """Move up a page."""
+        self.move_to(self.cursor - max(1, self.size.height - 2))
+
+    def action_page_down(self) -> None:
+        """Move down a page."""
+        self.move_to(self.cursor + max(1, self.size.height - 2))
+
+    def action_first(self) -> None:
+        """Move to the first row."""
+        self.move_to(0)
+
+    def action_last(self) -> None:
+        """Move to the last row."""
+        self.move_to(len(self.rows) - 1)
+
+    def on_click(self, event: events.Click) -> None:
+        """Select the clicked row."""
+        offset = event.get_content_offset(self)
+        if offset is not None and offset.y >= 1:
+            self.move_to(round(self.scroll_y) + offset.y - 1)
+
+    def on_focus(self) -> None:
+        """Repaint the cursor in its focused colour."""
+        self._refresh_row(self.cursor)
+
+    def on_blur(self) -> None:
+        """Repaint the cursor in its blurred colour."""
+        self._refresh_row(self.cursor)
+
+    def on_resize(self) -> None:
+        """Keep the virtual size and the cursor in view on resize."""
+        self.virtual_size = Size(self.size.width, len(self.rows) + 1)
+        self._scroll_to_cursor()
+
+    # drawing --------------------------------------------------------------------------------
+
+    def _columns(self, width: int) -> list[_Column]:
+        wide = width >= 70
+        fixed = 3 + 12 + 5 + (18 if wide else 0)
+        gaps = 5 if wide else 4
+        title = max(8, width - fixed - gaps - 1)
+        columns = [_Column("St", 3), _Column("Kind", 12), _Column("Title", title)]
+        if wide:
+            columns.append(_Column("Authors", 18))
+        columns.append(_Column("Min", 5, right=True))
+        return columns
+
+    def _cells(self, view: ResourceView, wide: bool) -> list[str]:
+        cells = [STATUS_MARK.get(view.status, "[?]"), view.kind, view.title]
+        if wide:
+            cells.append(", ".join(view.authors))
+        cells.append(str(view.minutes))
+        return cells
+
+    def render_line(self, y: int) -> Strip:
+        """Draw the header on line 0 and the visible rows below it."""
+        width = self.scrollable_content_region.width
+        columns = self._columns(width)
+        base = self.rich_style
+        if y == 0:
+            style = base + self.get_component_rich_style("resource-table--header")
+            return self._strip([c.title for c in columns], columns, style, width)
+        index = round(self.scroll_y) + y - 1
+        if index >= len(self.rows):
+            return Strip.blank(width, base)
+        view = self.rows[index]
+        style = base
+        status_class = {
+            "done": "resource-table--done",
+            "skipped": "resource-table--skipped",
+            "in_progress": "resource-table--in-progress",
+        }.get(view.status)
+        if status_class:
+            style += self.get_component_rich_style(status_class)
+        if index == self.cursor:
+            cursor = (
+                "resource-table--cursor" if self.has_focus else "resource-table--cursor-blurred"
+            )
+            style += self.get_component_rich_style(cursor)
+        return self._strip(self._cells(view, len(columns) == 5), columns, style, width)
+
+    @staticmethod
+    def _strip(cells: list[str], columns: list[_Column], style: Style, width: int) -> Strip:
+        parts = []
+        for text, column in zip(cells, columns, strict=True):
+            if len(text) > column.width:
+                text = text[: column.width - 1] + "…"
+            fitted = set_cell_size(text, column.width)
+            if column.right:
+                fitted = text.rjust(column.width)
+            parts.append(fitted)
+        line = set_cell_size(" " + " ".join(parts), width)
+        return Strip([Segment(line, style)], width)

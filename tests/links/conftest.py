@@ -1,0 +1,47 @@
+"""Fixtures for the link checker: a real loopback HTTP server, fast options, a temporary DB."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from links_server import LinkServer
+
+from studyplan.db.database import Database
+from studyplan.db.open import open_database
+from studyplan.links.policy import CheckOptions
+
+
+@pytest.fixture(scope="session")
+def link_server_session() -> Iterator[LinkServer]:
+    """One server for the whole session, on 127.0.0.1 and 127.0.0.2 (same port)."""
+    server = LinkServer(hosts=2).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def server(link_server_session: LinkServer) -> LinkServer:
+    """The session's server with its counters reset for this test."""
+    link_server_session.reset()
+    link_server_session.videos.clear()
+    return link_server_session
+
+
+@pytest.fixture
+def fast() -> CheckOptions:
+    """Options with short timeouts and backoff so tests stay quick."""
+    return CheckOptions(timeout=0.5, retries=2, backoff_base=0.02, backoff_cap=1.5)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    """A fresh SQLite database at head in a temporary folder."""
+    database = open_database(f"sqlite:///{tmp_path / 'links.db'}")
+    yield database
+    database.dispose()

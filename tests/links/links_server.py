@@ -1,0 +1,248 @@
+"""A real HTTP/1.1 server on loopback addresses for link-checker tests and the benchmark.
+
+It runs an asyncio loop in a daemon thread and serves the same port on each of the given
+addresses (127.0.0.1, 127.0.0.2, …), so tests get several distinct "hosts". Behaviour is
+chosen by the path:
+
+==============================  =========================================================
+``/ok``, anything unknown        200 (or 404 for ``/missing``, ``/status/<code>``)
+``/delay/<ms>/...``              waits, then 200
+``/moved`` / ``/temp``           301 / 302 to ``/ok``
+``/chain/<n>``                   301 to ``/chain/<n-1>``; ``/chain/0`` is 200
+``/loop/a`` ``/loop/b``          302 to each other, forever
+``/ratelimit/<key>?n=&after=``   429 with ``Retry-After: after`` the first n times, then 200
+``/ratelimit-date/<key>?n=``     429 with an HTTP-date Retry-After two seconds ahead
+``/flaky/<key>?n=&code=``        ``code`` (default 503) the first n times, then 200
+``/drop/<key>?n=``               closes the connection without answering n times, then 200
+``/nohead``                      HEAD 405, GET 200
+``/forbidden``                   403 always
+``/hang``                        never answers
+``/endless``                     HEAD 405; GET streams an endless body (counts bytes sent)
+``/vi/<id>/0.jpg``               a YouTube thumbnail stand-in: 200 for ids in ``videos``
+==============================  =========================================================
+
+It counts hits, the requests in flight per address and the highest number seen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+import time
+from collections import Counter
+from email.utils import formatdate
+from urllib.parse import parse_qs, urlsplit
+
+
+class LinkServer:
+    """The server; ``start()`` it, ``url(path, host=1)`` builds addresses, ``stop()`` ends it."""
+
+    def __init__(self, hosts: int = 2, default_delay: float = 0.0) -> None:
+        self.addresses = [f"127.0.0.{i}" for i in range(1, hosts + 1)]
+        self.default_delay = default_delay
+        self.port = 0
+        self.plain_port = 0
+        """A port that answers TLS handshakes with plain HTTP (for TLS failure tests)."""
+        self.videos: set[str] = set()
+        self.hits: Counter[str] = Counter()
+        self.methods: list[tuple[str, str]] = []
+        self.active: Counter[str] = Counter()
+        self.peak: Counter[str] = Counter()
+        self.counters: Counter[str] = Counter()
+        self.endless_bytes = 0
+        self.total_hits = 0
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._thread: threading.Thread | None = None
+        self._writers: set[asyncio.StreamWriter] = set()
+
+    # ----------------------------------------------------------------- lifecycle
+    def start(self) -> LinkServer:
+        """Start serving in a background thread; returns once every address listens."""
+        ready = threading.Event()
+        errors: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                asyncio.run(self._main(ready))
+            except BaseException as exc:  # pragma: no cover - reported below
+                errors.append(exc)
+                ready.set()
+
+        self._thread = threading.Thread(target=run, name="link-server", daemon=True)
+        self._thread.start()
+        ready.wait(10)
+        if errors:
+            raise errors[0]
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and join the thread."""
+        if self._loop is not None and self._stop is not None:
+            self._loop.call_soon_threadsafe(self._stop.set)
+        if self._thread is not None:
+            self._thread.join(5)
+
+    def reset(self) -> None:
+        """Forget counts (between measurements)."""
+        self.hits.clear()
+        self.methods.clear()
+        self.peak.clear()
+        self.counters.clear()
+        self.total_hits = 0
+        self.endless_bytes = 0
+
+    def url(self, path: str, host: int = 1) -> str:
+        """``http://127.0.0.<host>:<port><path>``."""
+        return f"http://127.0.0.{host}:{self.port}{path}"
+
+    async def _main(self, ready: threading.Event) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._stop = asyncio.Event()
+        servers = []
+        for attempt in range(20):
+            servers = []
+            try:
+                first = await asyncio.start_server(self._handle, self.addresses[0], 0, backlog=2048)
+                servers.append(first)
+                self.port = first.sockets[0].getsockname()[1]
+                for address in self.addresses[1:]:
+                    servers.append(
+                        await asyncio.start_server(self._handle, address, self.port, backlog=2048)
+                    )
+                break
+            except OSError:
+                for server in servers:
+                    server.close()
+                if attempt == 19:
+                    raise
+        plain = await asyncio.start_server(self._not_tls, self.addresses[0], 0)
+        servers.append(plain)
+        self.plain_port = plain.sockets[0].getsockname()[1]
+        ready.set()
+        await self._stop.wait()
+        for server in servers:
+            server.close()
+        for writer in list(self._writers):
+            writer.close()
+
+    # ------------------------------------------------------------------- serving
+    async def _not_tls(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """Answer a TLS handshake with plain text: the client sees a TLS failure."""
+        with contextlib.suppress(Exception):
+            await reader.read(100)
+            writer.write(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+            await writer.drain()
+            writer.close()
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        host = writer.get_extra_info("sockname")[0]
+        self._writers.add(writer)
+        try:
+            while True:
+                try:
+                    head = await reader.readuntil(b"\r\n\r\n")
+                except (asyncio.IncompleteReadError, asyncio.LimitOverrunError):
+                    return
+                method, target = head.split(b"\r\n", 1)[0].decode("latin-1").split(" ")[:2]
+                keep = await self._serve(host, method, target, writer)
+                if not keep:
+                    return
+        except (ConnectionError, OSError):
+            return
+        finally:
+            self._writers.discard(writer)
+            with contextlib.suppress(Exception):
+                writer.close()
+
+    async def _serve(
+        self, host: str, method: str, target: str, writer: asyncio.StreamWriter
+    ) -> bool:
+        parts = urlsplit(target)
+        path = parts.path
+        query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        self.total_hits += 1
+        self.hits[path] += 1
+        self.methods.append((method, path))
+        self.active[host] += 1
+        self.peak[host] = max(self.peak[host], self.active[host])
+        try:
+            if self.default_delay:
+                await asyncio.sleep(self.default_delay)
+            return await self._route(method, path, query, writer)
+        finally:
+            self.active[host] -= 1
+
+    async def _route(
+        self, method: str, path: str, query: dict[str, str], writer: asyncio.StreamWriter
+    ) -> bool:
+        pieces = path.strip("/").split("/")
+        name = pieces[0]
+        key = "/".join(pieces[:2])
+        n = int(query.get("n", "1"))
+        if name == "delay":
+            await asyncio.sleep(int(pieces[1]) / 1000)
+        elif name == "status":
+            return self._reply(writer, method, int(pieces[1]))
+        elif name == "missing":
+            return self._reply(writer, method, 404)
+        elif name == "forbidden":
+            return self._reply(writer, method, 403)
+        elif name == "moved":
+            return self._reply(writer, method, 301, {"Location": "/ok"})
+        elif name == "temp":
+            return self._reply(writer, method, 302, {"Location": "/ok"})
+        elif name == "chain":
+            left = int(pieces[1])
+            if left > 0:
+                return self._reply(writer, method, 301, {"Location": f"/chain/{left - 1}"})
+        elif name == "loop":
+            other = "b" if pieces[1] == "a" else "a"
+            return self._reply(writer, method, 302, {"Location": f"/loop/{other}"})
+        elif name in ("ratelimit", "ratelimit-date", "flaky", "drop"):
+            self.counters[key] += 1
+            if self.counters[key] <= n:
+                if name == "drop":
+                    writer.transport.abort()
+                    return False
+                if name == "flaky":
+                    return self._reply(writer, method, int(query.get("code", "503")))
+                after = query.get("after", "0")
+                if name == "ratelimit-date":
+                    after = formatdate(time.time() + 2, usegmt=True)
+                return self._reply(writer, method, 429, {"Retry-After": after})
+        elif name == "nohead" and method == "HEAD":
+            return self._reply(writer, method, 405)
+        elif name == "hang":
+            await asyncio.sleep(3600)
+        elif name == "endless":
+            if method == "HEAD":
+                return self._reply(writer, method, 405)
+            await self._endless(writer)
+            return False
+        elif name == "vi":
+            return self._reply(writer, method, 200 if pieces[1] in self.videos else 404)
+        return self._reply(writer, method, 200)
+
+    def _reply(
+        self,
+        writer: asyncio.StreamWriter,
+        method: str,
+        code: int,
+        headers: dict[str, str] | None = None,
+    ) -> bool:
+        body = b"" if method == "HEAD" else b"ok\n"
+        lines = [f"HTTP/1.1 {code} X", "Content-Length: 3", "Content-Type: text/plain"]
+        lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
+        writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
+        return True
+
+    async def _endless(self, writer: asyncio.StreamWriter) -> None:
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n")
+        writer.write(b"Content-Length: 1073741824\r\n\r\n")
+        chunk = b"x" * 65536
+        while True:
+            writer.write(chunk)
+            self.endless_bytes += len(chunk)
+            await writer.drain()

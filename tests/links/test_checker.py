@@ -1,0 +1,274 @@
+"""The checking engine against a real HTTP server on loopback: one test per behaviour."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+from links_server import LinkServer
+
+from studyplan.links.checker import check_targets, describe_error, youtube_video_id
+from studyplan.links.extract import LinkTarget, TargetSet, urls_in_markdown
+from studyplan.links.policy import CheckOptions
+from studyplan.links.result import LinkResult
+
+
+async def check(url: str, options: CheckOptions) -> LinkResult:
+    return (await check_targets([LinkTarget(url)], options))[0]
+
+
+async def test_alive_uses_head_only(server: LinkServer, fast: CheckOptions) -> None:
+    result = await check(server.url("/ok"), fast)
+    assert result.status == "alive"
+    assert result.http_status == 200
+    assert result.attempts == 1
+    assert server.methods == [("HEAD", "/ok")]
+
+
+async def test_every_url_is_checked_once(server: LinkServer, fast: CheckOptions) -> None:
+    url = server.url("/once")
+    text = f"[a]({url}) and {url}. Again <{url}#part> and [b]({url})\n"
+    targets = TargetSet()
+    for found in urls_in_markdown(text) * 3:
+        targets.add(found)
+    results = await check_targets(targets.targets(), fast)
+    assert len(results) == 1
+    assert server.hits["/once"] == 1
+
+
+async def test_per_host_limit_holds_on_the_server(server: LinkServer) -> None:
+    options = CheckOptions(max_concurrency=64, host_concurrency=3, timeout=2)
+    targets = [LinkTarget(server.url(f"/delay/80/{i}", host=1 + i % 2)) for i in range(30)]
+    started = time.perf_counter()
+    results = await check_targets(targets, options)
+    assert all(r.status == "alive" for r in results)
+    assert max(server.peak.values()) == 3
+    assert set(server.peak) == {"127.0.0.1", "127.0.0.2"}
+    # 15 URLs per host, 3 at a time, 80 ms each: about 0.4 s, far from 30 × 80 ms.
+    assert time.perf_counter() - started < 1.5
+
+
+async def test_global_limit_holds(server: LinkServer) -> None:
+    options = CheckOptions(max_concurrency=2, host_concurrency=4, timeout=2)
+    targets = [LinkTarget(server.url(f"/delay/50/{i}", host=1 + i % 2)) for i in range(8)]
+    await check_targets(targets, options)
+    assert sum(server.peak.values()) <= 2 + 1  # peaks of two hosts need not coincide
+    assert max(server.peak.values()) <= 2
+
+
+async def test_get_fallback_when_head_is_refused(server: LinkServer, fast: CheckOptions) -> None:
+    result = await check(server.url("/nohead"), fast)
+    assert result.status == "alive"
+    assert server.methods == [("HEAD", "/nohead"), ("GET", "/nohead")]
+
+
+async def test_endless_body_is_never_downloaded(server: LinkServer, fast: CheckOptions) -> None:
+    started = time.perf_counter()
+    result = await check(server.url("/endless"), fast)
+    assert result.status == "alive"
+    assert time.perf_counter() - started < 1.0
+    # only what fits in socket buffers before the client hung up, never the 1 GB announced
+    assert server.endless_bytes < 32 * 2**20
+
+
+async def test_redirect_chain_recorded_and_permanent_move_reported(
+    server: LinkServer, fast: CheckOptions
+) -> None:
+    result = await check(server.url("/chain/3"), fast)
+    assert result.status == "redirected"
+    assert result.final_url == server.url("/chain/0")
+    assert [hop["status"] for hop in result.redirects] == [301, 301, 301]
+    assert result.redirects[0]["url"] == server.url("/chain/3")
+    assert result.moved_permanently
+
+
+async def test_temporary_redirect_is_alive(server: LinkServer, fast: CheckOptions) -> None:
+    result = await check(server.url("/temp"), fast)
+    assert result.status == "alive"
+    assert result.final_url == server.url("/ok")
+    assert result.redirects == [{"url": server.url("/temp"), "status": 302}]
+
+
+async def test_more_than_ten_redirects_is_an_error(server: LinkServer, fast: CheckOptions) -> None:
+    result = await check(server.url("/chain/11"), fast)
+    assert result.status == "error"
+    assert "too many redirects" in result.error
+    assert server.hits["/chain/0"] == 0
+
+
+async def test_redirect_loop_is_an_error_not_a_hang(server: LinkServer, fast: CheckOptions) -> None:
+    started = time.perf_counter()
+    result = await check(server.url("/loop/a"), fast)
+    assert result.status == "error"
+    assert "redirect loop" in result.error
+    assert time.perf_counter() - started < 0.5
+
+
+async def test_retry_after_seconds_is_honoured(server: LinkServer, fast: CheckOptions) -> None:
+    started = time.perf_counter()
+    result = await check(server.url("/ratelimit/sec?n=1&after=1"), fast)
+    assert result.status == "alive"
+    assert result.attempts == 2
+    assert time.perf_counter() - started >= 0.95
+
+
+async def test_retry_after_http_date_is_honoured(server: LinkServer, fast: CheckOptions) -> None:
+    started = time.perf_counter()
+    result = await check(server.url("/ratelimit-date/date?n=1"), fast)
+    assert result.status == "alive"
+    assert result.attempts == 2
+    assert time.perf_counter() - started >= 0.9  # 2 s ahead at one-second precision: 1-2 s
+
+
+async def test_retry_after_is_capped(server: LinkServer, fast: CheckOptions) -> None:
+    options = dataclasses.replace(fast, backoff_cap=0.2)
+    started = time.perf_counter()
+    result = await check(server.url("/ratelimit/cap?n=1&after=3600"), options)
+    assert result.status == "alive"
+    assert time.perf_counter() - started < 1.0
+
+
+async def test_persistent_429_is_blocked(server: LinkServer, fast: CheckOptions) -> None:
+    result = await check(server.url("/ratelimit/always?n=99&after=0"), fast)
+    assert result.status == "blocked"
+    assert result.http_status == 429
+    assert result.attempts == 3
+
+
+async def test_fail_twice_then_succeed(server: LinkServer, fast: CheckOptions) -> None:
+    result = await check(server.url("/flaky/twice?n=2&code=503"), fast)
+    assert result.status == "alive"
+    assert result.attempts == 3
+
+
+async def test_server_error_that_persists_fails(server: LinkServer, fast: CheckOptions) -> None:
+    result = await check(server.url("/flaky/always?n=99&code=500"), fast)
+    assert result.status == "error"
+    assert result.http_status == 500
+    assert result.attempts == 3
+
+
+async def test_408_is_retried(server: LinkServer, fast: CheckOptions) -> None:
+    result = await check(server.url("/flaky/slow?n=1&code=408"), fast)
+    assert result.status == "alive"
+    assert result.attempts == 2
+
+
+async def test_404_is_dead_and_not_retried(server: LinkServer, fast: CheckOptions) -> None:
+    result = await check(server.url("/missing"), fast)
+    assert result.status == "dead"
+    assert result.http_status == 404
+    assert result.attempts == 1
+    assert server.hits["/missing"] == 2  # HEAD, then GET in case HEAD was mishandled
+
+
+async def test_persistent_403_is_blocked(server: LinkServer, fast: CheckOptions) -> None:
+    result = await check(server.url("/forbidden"), fast)
+    assert result.status == "blocked"
+    assert result.attempts == 1
+
+
+async def test_accept_codes(server: LinkServer, fast: CheckOptions) -> None:
+    options = dataclasses.replace(fast, accept=frozenset({200, 403}))
+    assert (await check(server.url("/forbidden"), options)).status == "alive"
+
+
+async def test_dropped_connection_is_retried(server: LinkServer, fast: CheckOptions) -> None:
+    result = await check(server.url("/drop/once?n=1"), fast)
+    assert result.status == "alive"
+    assert result.attempts == 2
+
+
+async def test_hanging_server_times_out_within_timeout(
+    server: LinkServer, fast: CheckOptions
+) -> None:
+    options = dataclasses.replace(fast, retries=0, timeout=0.4)
+    started = time.perf_counter()
+    result = await check(server.url("/hang"), options)
+    elapsed = time.perf_counter() - started
+    assert result.status == "error"
+    assert result.error.startswith("timeout")
+    assert 0.35 < elapsed < 0.8
+
+
+async def test_timeouts_are_retried_each_within_timeout(
+    server: LinkServer, fast: CheckOptions
+) -> None:
+    options = dataclasses.replace(fast, retries=1, timeout=0.3)
+    started = time.perf_counter()
+    result = await check(server.url("/hang"), options)
+    assert result.attempts == 2
+    assert time.perf_counter() - started < 2 * 0.3 + 0.4
+
+
+async def test_refused_connection_is_named(fast: CheckOptions) -> None:
+    result = await check("http://127.0.0.1:1/", fast)
+    assert result.status == "error"
+    assert result.error == "connection refused"
+    assert result.attempts == 1
+
+
+async def test_dns_failure_is_named(fast: CheckOptions) -> None:
+    result = await check("http://no-such-host.invalid/", dataclasses.replace(fast, timeout=3))
+    assert result.status == "error"
+    assert result.error.startswith("DNS error")
+
+
+async def test_tls_failure_is_named(server: LinkServer, fast: CheckOptions) -> None:
+    result = await check(f"https://127.0.0.1:{server.plain_port}/", fast)
+    assert result.status == "error"
+    assert result.error.startswith("TLS error")
+
+
+async def test_other_schemes_are_skipped_never_fetched(
+    server: LinkServer, fast: CheckOptions
+) -> None:
+    urls = ["mailto:someone@example.org", "file:///etc/passwd", "ftp://example.org/x"]
+    results = await check_targets([LinkTarget(u) for u in urls], fast)
+    assert [r.status for r in results] == ["skipped"] * 3
+    assert results[0].error.startswith("mailto: links are not checked")
+    assert server.total_hits == 0
+
+
+async def test_excluded_urls_are_skipped(server: LinkServer, fast: CheckOptions) -> None:
+    options = dataclasses.replace(fast, excludes=(r"/private/",))
+    result = await check(server.url("/private/x"), options)
+    assert result.status == "skipped"
+    assert result.error == "excluded by --exclude"
+    assert server.total_hits == 0
+
+
+async def test_youtube_checked_through_thumbnail(server: LinkServer, fast: CheckOptions) -> None:
+    server.videos.add("aircAruvnKk")
+    options = dataclasses.replace(fast, youtube_thumbnail_base=server.url(""))
+    urls = [
+        "https://www.youtube.com/watch?v=aircAruvnKk&t=10",
+        "https://youtu.be/XXXXXXXXXXX",
+    ]
+    alive, dead = await check_targets([LinkTarget(u) for u in urls], options)
+    assert alive.status == "alive"
+    assert alive.final_url == urls[0]
+    assert dead.status == "dead"
+    assert "YouTube video not found" in dead.error
+    assert server.hits["/vi/aircAruvnKk/0.jpg"] == 1
+
+
+def test_youtube_ids() -> None:
+    assert youtube_video_id("https://www.youtube.com/watch?v=aircAruvnKk") == "aircAruvnKk"
+    assert youtube_video_id("https://youtu.be/aircAruvnKk") == "aircAruvnKk"
+    assert youtube_video_id("https://www.youtube.com/embed/aircAruvnKk") == "aircAruvnKk"
+    assert youtube_video_id("https://www.youtube.com/playlist?list=PLx") is None
+    assert youtube_video_id("https://example.org/watch?v=aircAruvnKk") is None
+
+
+def test_describe_unknown_error() -> None:
+    message, retry = describe_error(ValueError("boom"), 1.0)
+    assert message == "ValueError: boom"
+    assert not retry
+
+
+async def test_progress_called_for_each_url(server: LinkServer, fast: CheckOptions) -> None:
+    seen: list[tuple[int, int]] = []
+    urls = [server.url("/ok/1"), server.url("/ok/2"), "mailto:x@y.z"]
+    await check_targets([LinkTarget(u) for u in urls], fast, lambda r, d, t: seen.append((d, t)))
+    assert sorted(seen) == [(1, 3), (2, 3), (3, 3)]

@@ -1,0 +1,116 @@
+"""``studyplan links`` through the real console script, in a subprocess, with its exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from links_server import LinkServer
+
+ROOT = Path(__file__).resolve().parents[2]
+STUDYPLAN = Path(sys.executable).parent / "studyplan"
+FAST = ["--timeout", "0.5", "--retries", "0"]
+
+
+def run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "STUDYPLAN_HOME": str(home)}
+    env.pop("STUDYPLAN_DATABASE_URL", None)
+    return subprocess.run(
+        [str(STUDYPLAN), "links", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=home,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    (tmp_path / "home").mkdir()
+    return tmp_path / "home"
+
+
+pytestmark = pytest.mark.skipif(not STUDYPLAN.exists(), reason="console script not installed")
+
+
+def test_all_alive_exits_0_and_second_run_asks_nothing(server: LinkServer, home: Path) -> None:
+    links = home / "links.md"
+    links.write_text(f"- [a]({server.url('/ok/cli')})\n- {server.url('/ok/cli2', host=2)}\n")
+    first = run(home, "check", str(links), *FAST)
+    assert first.returncode == 0, first.stderr
+    assert "2 URLs: 2 alive" in first.stdout
+    hits = server.total_hits
+    second = run(home, "check", str(links), "--format", "json", *FAST)
+    assert second.returncode == 0
+    assert server.total_hits == hits
+    assert [r["cached"] for r in json.loads(second.stdout)] == [True, True]
+
+
+def test_dead_exits_2_with_json_report(server: LinkServer, home: Path) -> None:
+    links = home / "links.txt"
+    links.write_text(f"{server.url('/missing')} {server.url('/ok')} mailto:a@b.c\n")
+    result = run(home, "check", str(links), "--format", "json", *FAST)
+    assert result.returncode == 2, result.stderr
+    data = json.loads(result.stdout)
+    assert [(r["status"], r["http_status"]) for r in data] == [
+        ("dead", 404),
+        ("alive", 200),
+        ("skipped", None),
+    ]
+    assert "3 URLs: 1 alive, 1 dead, 1 skipped" in result.stderr
+    assert "\x1b" not in result.stderr  # no progress bar when not on a terminal
+
+
+def test_markdown_to_file_and_report(server: LinkServer, home: Path) -> None:
+    links = home / "links.md"
+    links.write_text(f"[gone]({server.url('/missing')})\n")
+    out = home / "report.md"
+    result = run(home, "check", str(links), "--format", "markdown", "-o", str(out), *FAST)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    text = out.read_text()
+    assert text.startswith("# Link check")
+    assert "[archived copy](https://web.archive.org/web/2016/" in text
+    report = run(home, "report", "--format", "json")
+    assert report.returncode == 0, report.stderr
+    assert isinstance(json.loads(report.stdout), list)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["check", "nope.md"], "no such file"),
+        (["check", "x.md", "--format", "xml"], "--format must be one of"),
+        (["check", "x.md", "--max-age", "soon"], "is not a duration"),
+        (["check", "x.md", "--exclude", "("], "not a valid regular expression"),
+    ],
+)
+def test_usage_errors_exit_1(home: Path, args: list[str], message: str) -> None:
+    (home / "x.md").write_text("nothing\n")
+    result = run(home, *args)
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_apply_redirects_without_checks(home: Path) -> None:
+    result = run(home, "apply-redirects", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "no permanent redirects" in result.stdout
+
+
+def test_core_imports_neither_textual_nor_httpx_until_checking() -> None:
+    code = (
+        "import sys, studyplan.links.service, studyplan.links.report, studyplan.links.store,"
+        " studyplan.cli.links_cmd;"
+        "assert 'httpx' not in sys.modules, 'httpx';"
+        "import studyplan.links.checker;"
+        "assert 'textual' not in sys.modules, 'textual'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)

@@ -1,0 +1,111 @@
+"""Migrations: the scripts match the models, and old databases upgrade without loss."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine
+from sqlmodel import SQLModel
+
+import studyplan.db.models  # noqa: F401
+from studyplan.db import migrate, revision
+from studyplan.db.engine import make_engine
+from studyplan.db.open import open_database
+from studyplan.services.catalog_query import get_resource
+from studyplan.services.notes import get_note
+from studyplan.services.workspace import open_workspace
+from studyplan.settings import Settings
+
+
+def include(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    return not (type_ == "table" and name is not None and name.startswith("resource_fts"))
+
+
+def test_known_revisions_match_the_scripts() -> None:
+    assert list(revision.KNOWN) == migrate.script_revisions()
+
+
+def test_empty_to_head_matches_the_models(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    open_database(url).dispose()
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        context = MigrationContext.configure(
+            conn, opts={"include_object": include, "compare_type": True}
+        )
+        diff = compare_metadata(context, SQLModel.metadata)
+    assert diff == []
+
+
+def test_every_revision_downgrades(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'down.db'}"
+    db = open_database(url)
+    migrate.downgrade(db.engine, "base")
+    with db.engine.connect() as conn:
+        names = {
+            r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")
+        }
+    assert names == {"alembic_version"}
+
+
+def test_old_database_with_progress_upgrades_without_loss(home: Path, settings: Settings) -> None:
+    db = open_workspace(settings)
+    file = db.file
+    assert file is not None
+    from studyplan.services.notes import save_note
+    from studyplan.services.progress import set_status
+
+    set_status(db, "backprop-post", "done")
+    save_note(db, "intro-video", "watched twice")
+    migrate.downgrade(db.engine, "0001")
+    db.dispose()
+    with sqlite3.connect(file) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+
+    upgraded = open_workspace(settings)
+    assert get_resource(upgraded, "backprop-post").status == "done"
+    note = get_note(upgraded, "intro-video")
+    assert note is not None and note.body == "watched twice"
+    backups = list((home / "backups").glob("studyplan-*-rev0001.db"))
+    assert len(backups) == 1
+    with sqlite3.connect(backups[0]) as conn:
+        assert conn.execute("SELECT status FROM progress").fetchall() == [("done",)]
+    # the search index was rebuilt from the existing rows, notes included
+    from studyplan.services.search import search
+
+    assert [v.id for v in search(upgraded, "twice")] == ["intro-video"]
+    upgraded.dispose()
+
+
+def test_startup_at_head_does_not_import_alembic(db: object, settings: Settings) -> None:
+    code = (
+        "import sys; from studyplan.services.workspace import open_workspace; "
+        "from studyplan.settings import load_settings; open_workspace(load_settings()); "
+        "print('alembic' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
+
+
+def test_newer_database_is_refused(tmp_path: Path) -> None:
+    from studyplan.errors import DatabaseError
+
+    url = f"sqlite:///{tmp_path / 'future.db'}"
+    open_database(url).dispose()
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
+    engine.dispose()
+    try:
+        open_database(url)
+    except DatabaseError as exc:
+        assert "newer than this studyplan knows" in exc.message
+    else:
+        raise AssertionError("a database from a newer studyplan was opened")
