@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import STUDYPLAN, generate_catalog, median, wall  # noqa: E402
+from common import STUDYPLAN, generate_catalog, median, wall
 
 
 def list_vs_import(runs: int) -> None:

@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
-from sqlmodel import Session
+from sqlalchemy import bindparam, insert, update
+from sqlmodel import Session, SQLModel, col, select
 
 from studyplan.catalog.loader import CatalogInvalid, CatalogIssue
 from studyplan.catalog.schema import CatalogSpec, ResourceSpec
 from studyplan.catalog.vocabulary import PRIMARY_ID
-from studyplan.db.models import Curriculum, Resource, Step, dump_json, utcnow
+from studyplan.db.models import Curriculum, Step, dump_json, utcnow
 from studyplan.db.search_index import BulkIndexing
 
 _SYNCED_FIELDS = (
@@ -97,7 +97,7 @@ def sync_catalog(
             kept = {k: old[k] for k in _SYNCED_FIELDS}
             updates.append({**kept, "retired_at": now, "b_id": rid, "updated_at": now})
             report.retired.append(rid)
-    table = Resource.__table__  # type: ignore[attr-defined]
+    table = SQLModel.metadata.tables["resource"]
     with BulkIndexing(session) as index:
         if inserts:
             session.execute(insert(table), inserts)
@@ -131,7 +131,7 @@ def _upsert_curriculum(
 ) -> None:
     row = session.get(Curriculum, cid)
     if row is None:
-        count = len(session.execute(select(Curriculum.id)).all())
+        count = len(session.execute(select(col(Curriculum.id))).all())
         row = Curriculum(
             id=cid, title=catalog.source.title, is_primary=cid == PRIMARY_ID, position=count
         )
@@ -147,7 +147,7 @@ def _upsert_curriculum(
 
 
 def _sync_steps(session: Session, catalog: CatalogSpec, cid: str, now: Any) -> dict[int, int]:
-    query = select(Step).where(Step.curriculum_id == cid)  # type: ignore[arg-type]
+    query = select(Step).where(col(Step.curriculum_id) == cid)
     rows = {s.number: s for s in session.execute(query).scalars()}
     for spec in catalog.steps:
         step = rows.get(spec.number) or Step(
@@ -166,8 +166,8 @@ def _sync_steps(session: Session, catalog: CatalogSpec, cid: str, now: Any) -> d
 
 
 def _existing_resources(session: Session) -> dict[str, dict[str, Any]]:
-    table = Resource.__table__  # type: ignore[attr-defined]
-    steps = Step.__table__  # type: ignore[attr-defined]
+    table = SQLModel.metadata.tables["resource"]
+    steps = SQLModel.metadata.tables["step"]
     columns = [
         table.c.id,
         table.c.origin,

@@ -23,7 +23,7 @@ def settings() -> Settings:
     """The settings for this run (read once)."""
     if "settings" not in _state:
         _state["settings"] = load_settings()
-    return _state["settings"]  # type: ignore[no-any-return]
+    return _state["settings"]
 
 
 def open_db(sync: bool = True) -> Database:
@@ -34,7 +34,7 @@ def open_db(sync: bool = True) -> Database:
         db = open_workspace(settings(), sync=sync)
         db.on_wait = _say_waiting
         _state["db"] = db
-    return _state["db"]  # type: ignore[no-any-return]
+    return _state["db"]
 
 
 def reset_state() -> None:

@@ -35,11 +35,18 @@ def main(
 ) -> None:
     """Work through '7 Steps to Understanding Deep Learning' in the terminal.
 
-    Without a command, show the steps overview.
+    Without a command, open the interface (or print the steps overview when not in a
+    terminal).
     """
     _state["debug"] = debug
     if ctx.invoked_subcommand is None:
-        study_cmds.steps(json_=False)
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            study_cmds.steps(json_=False)
+            return
+        from studyplan.cli.common import open_db, settings
+        from studyplan.tui.app import run_app
+
+        run_app(settings(), open_db())
 
 
 study_cmds.register(app)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from studyplan.catalog.loader import CatalogInvalid, CatalogIssue, load_catalog
 from studyplan.catalog.schema import KINDS, SLUG, check_text, check_url
@@ -38,7 +38,7 @@ def sync(db: Database, path: Path, primary: Path) -> SyncReport:
         return sync_file(db, path, PRIMARY_ID)
     with db.read() as session:
         found = session.execute(
-            select(Curriculum.id).where(Curriculum.source_file == str(path))
+            select(col(Curriculum.id)).where(col(Curriculum.source_file) == str(path))
         ).scalar_one_or_none()
     if found is None:
         raise UsageError(
@@ -85,13 +85,13 @@ def add_resource(
 
     def work(session: Session) -> ResourceView:
         step_row = session.execute(
-            select(Step).where(Step.curriculum_id == PRIMARY_ID, Step.number == step)  # type: ignore[arg-type]
+            select(Step).where(col(Step.curriculum_id) == PRIMARY_ID, col(Step.number) == step)
         ).scalar_one_or_none()
         if step_row is None or step_row.id is None:
             raise NotFoundError(f"no step {step}; 'studyplan steps' lists them")
         rid = _free_id(session, title)
         last = session.execute(
-            select(func.max(Resource.position)).where(Resource.step_id == step_row.id)  # type: ignore[arg-type]
+            select(func.max(col(Resource.position))).where(col(Resource.step_id) == step_row.id)
         ).scalar_one()
         now = utcnow()
         session.add(

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
-from sqlmodel import Session
+from sqlalchemy import case, func
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
 
 from studyplan.catalog.vocabulary import KINDS
 from studyplan.db.database import Database
@@ -41,11 +42,11 @@ def list_resources(db: Database, filters: Filters | None = None) -> list[Resourc
     filters.check()
     within = []
     if filters.curriculum:
-        within.append(Step.curriculum_id == filters.curriculum)
+        within.append(col(Step.curriculum_id) == filters.curriculum)
     if filters.step is not None:
-        within.append(Step.number == filters.step)
+        within.append(col(Step.number) == filters.step)
         if not filters.curriculum:
-            within.append(Step.curriculum_id == "main")
+            within.append(col(Step.curriculum_id) == "main")
     table = resource_table(*within)
     query = view_select(table)
     c = table.c
@@ -71,7 +72,8 @@ def find_view(session: Session, ref: str) -> ResourceView:
     match = _POSITION.match(ref.strip())
     if match:
         table = resource_table(
-            Step.curriculum_id == (match["cur"] or "main"), Step.number == int(match["step"])
+            col(Step.curriculum_id) == (match["cur"] or "main"),
+            col(Step.number) == int(match["step"]),
         )
         query = view_select(table).where(table.c.rank == int(match["n"]))
     else:
@@ -93,8 +95,8 @@ def _not_found_hint(session: Session, ref: str) -> str:
     words = [w for w in re.split(r"[^a-z0-9]+", ref.lower()) if len(w) > 2]
     close: list[str] = []
     if words:
-        query = select(Resource.id).where(Resource.retired_at.is_(None))  # type: ignore[union-attr]
-        query = query.where(Resource.id.like(f"%{words[0]}%")).limit(3)  # type: ignore[attr-defined]
+        query = select(col(Resource.id)).where(col(Resource.retired_at).is_(None))
+        query = query.where(col(Resource.id).like(f"%{words[0]}%")).limit(3)
         close = list(session.execute(query).scalars())
     hint = f"; did you mean {', '.join(close)}?" if close else "; 'studyplan list' shows the ids"
     return f"no resource with id '{ref}'{hint}"
@@ -124,34 +126,34 @@ class StepSummary:
 
 def step_summaries(db: Database, curriculum: str | None = None) -> list[StepSummary]:
     """Every visible step with done/total counts and minutes left, in order."""
-    status = func.coalesce(Progress.status, "todo")
+    status = func.coalesce(col(Progress.status), "todo")
     open_ = status.in_(("todo", "in_progress"))
     query = (
-        select(
-            Step.curriculum_id,
-            Step.number,
-            Step.title,
-            Step.summary,
-            func.count(Resource.id),
+        sa_select(
+            col(Step.curriculum_id),
+            col(Step.number),
+            col(Step.title),
+            col(Step.summary),
+            func.count(col(Resource.id)),
             func.sum(case((status == "done", 1), else_=0)),
             func.sum(case((status == "skipped", 1), else_=0)),
             func.sum(case((status == "in_progress", 1), else_=0)),
-            func.coalesce(func.sum(Resource.minutes), 0),
-            func.coalesce(func.sum(case((open_, Resource.minutes), else_=0)), 0),
-            func.coalesce(func.sum(case((status == "done", Resource.minutes), else_=0)), 0),
+            func.coalesce(func.sum(col(Resource.minutes)), 0),
+            func.coalesce(func.sum(case((open_, col(Resource.minutes)), else_=0)), 0),
+            func.coalesce(func.sum(case((status == "done", col(Resource.minutes)), else_=0)), 0),
         )
         .select_from(Step)
         .outerjoin(
             Resource,
-            (Resource.step_id == Step.id) & Resource.retired_at.is_(None),  # type: ignore[union-attr,arg-type]
+            (col(Resource.step_id) == col(Step.id)) & col(Resource.retired_at).is_(None),
         )
-        .outerjoin(Progress, Progress.resource_id == Resource.id)  # type: ignore[arg-type]
-        .where(Step.retired_at.is_(None))  # type: ignore[union-attr]
-        .group_by(Step.id)
-        .order_by(Step.curriculum_id != "main", Step.curriculum_id, Step.number)
+        .outerjoin(Progress, col(Progress.resource_id) == col(Resource.id))
+        .where(col(Step.retired_at).is_(None))
+        .group_by(col(Step.id))
+        .order_by(col(Step.curriculum_id) != "main", col(Step.curriculum_id), col(Step.number))
     )
     if curriculum:
-        query = query.where(Step.curriculum_id == curriculum)
+        query = query.where(col(Step.curriculum_id) == curriculum)
     with db.read() as session:
         return [
             StepSummary(

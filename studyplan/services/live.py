@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select as sa_select
+from sqlmodel import col, select
 
 from studyplan.db.database import Database
 from studyplan.db.models import (
@@ -25,20 +27,20 @@ def change_token(db: Database) -> tuple[Any, ...]:
     full reload is worth doing. It is not a checksum: equal tokens mean "nothing to reload".
     """
     parts = (
-        select(func.max(Activity.id)).scalar_subquery(),
-        select(func.max(Progress.updated_at)).scalar_subquery(),
+        select(func.max(col(Activity.id))).scalar_subquery(),
+        select(func.max(col(Progress.updated_at))).scalar_subquery(),
         select(func.count()).select_from(Progress).scalar_subquery(),
-        select(func.max(Note.updated_at)).scalar_subquery(),
-        select(func.max(NoteVersion.id)).scalar_subquery(),
-        select(func.max(StudySession.id)).scalar_subquery(),
+        select(func.max(col(Note.updated_at))).scalar_subquery(),
+        select(func.max(col(NoteVersion.id))).scalar_subquery(),
+        select(func.max(col(StudySession.id))).scalar_subquery(),
         select(func.count())
         .select_from(StudySession)
-        .where(StudySession.ended_at.is_(None))  # type: ignore[union-attr]
+        .where(col(StudySession.ended_at).is_(None))
         .scalar_subquery(),
-        select(func.max(Curriculum.synced_at)).scalar_subquery(),
-        select(func.max(Resource.updated_at)).scalar_subquery(),
+        select(func.max(col(Curriculum.synced_at))).scalar_subquery(),
+        select(func.max(col(Resource.updated_at))).scalar_subquery(),
         select(func.count()).select_from(Resource).scalar_subquery(),
     )
     with db.read() as session:
-        row = session.execute(select(*parts)).one()
+        row = session.execute(sa_select(*parts)).one()
     return tuple(row)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func
+from sqlmodel import col, select
 
 from studyplan.db.database import Database
 from studyplan.db.models import Curriculum, Progress, Resource, Step
@@ -20,30 +21,32 @@ class Suggestion:
     reason: str
 
 
-def _visible() -> tuple[object, ...]:
+def _visible() -> tuple[ColumnElement[bool], ...]:
     return (
-        Resource.retired_at.is_(None),  # type: ignore[union-attr]
-        Step.retired_at.is_(None),  # type: ignore[union-attr]
+        col(Resource.retired_at).is_(None),
+        col(Step.retired_at).is_(None),
     )
 
 
 def next_up(db: Database) -> Suggestion | None:
     """In-progress work first (earliest started), then the first todo in step order."""
     started = (
-        select(Resource.id)
-        .join(Progress, Progress.resource_id == Resource.id)  # type: ignore[arg-type]
-        .join(Step, Step.id == Resource.step_id)  # type: ignore[arg-type]
-        .where(Progress.status == "in_progress", *_visible())  # type: ignore[arg-type]
-        .order_by(Progress.started_at, Step.number, Resource.position)
+        select(col(Resource.id))
+        .join(Progress, col(Progress.resource_id) == col(Resource.id))
+        .join(Step, col(Step.id) == col(Resource.step_id))
+        .where(col(Progress.status) == "in_progress", *_visible())
+        .order_by(col(Progress.started_at), col(Step.number), col(Resource.position))
         .limit(1)
     )
     todo = (
-        select(Resource.id)
-        .join(Step, Step.id == Resource.step_id)  # type: ignore[arg-type]
-        .join(Curriculum, Curriculum.id == Step.curriculum_id)  # type: ignore[arg-type]
-        .outerjoin(Progress, Progress.resource_id == Resource.id)  # type: ignore[arg-type]
-        .where(func.coalesce(Progress.status, "todo") == "todo", *_visible())  # type: ignore[arg-type]
-        .order_by(Curriculum.position, Step.number, Resource.position, Resource.id)
+        select(col(Resource.id))
+        .join(Step, col(Step.id) == col(Resource.step_id))
+        .join(Curriculum, col(Curriculum.id) == col(Step.curriculum_id))
+        .outerjoin(Progress, col(Progress.resource_id) == col(Resource.id))
+        .where(func.coalesce(col(Progress.status), "todo") == "todo", *_visible())
+        .order_by(
+            col(Curriculum.position), col(Step.number), col(Resource.position), col(Resource.id)
+        )
         .limit(1)
     )
     with db.read() as session:

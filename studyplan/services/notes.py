@@ -6,8 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from studyplan.db.database import Database
 from studyplan.db.models import Note, NoteVersion, Resource, Step, utcnow
@@ -44,7 +43,7 @@ def _target(session: Session, ref: str) -> _Target:
     if match:
         number = int(match[1])
         step = session.execute(
-            select(Step).where(Step.curriculum_id == "main", Step.number == number)  # type: ignore[arg-type]
+            select(Step).where(col(Step.curriculum_id) == "main", col(Step.number) == number)
         ).scalar_one_or_none()
         if step is None or step.id is None:
             raise NotFoundError(f"no step {number}; 'studyplan steps' lists them")
@@ -55,9 +54,9 @@ def _target(session: Session, ref: str) -> _Target:
 
 def _find(session: Session, target: _Target) -> Note | None:
     if target.resource_id is not None:
-        query = select(Note).where(Note.resource_id == target.resource_id)  # type: ignore[arg-type]
+        query = select(Note).where(col(Note.resource_id) == target.resource_id)
     else:
-        query = select(Note).where(Note.step_id == target.step_id)  # type: ignore[arg-type]
+        query = select(Note).where(col(Note.step_id) == target.step_id)
     return session.execute(query).scalar_one_or_none()
 
 
@@ -80,7 +79,7 @@ def save_note(db: Database, ref: str, body: str, append: bool = False) -> NoteVi
             note = Note(
                 resource_id=target.resource_id, step_id=target.step_id, body="", created_at=now
             )
-        elif append or note.body != body:
+        elif (append or note.body != body) and note.id is not None:
             session.add(NoteVersion(note_id=note.id, body=note.body, saved_at=note.updated_at))
         new_body = (
             f"{note.body.rstrip()}\n\n{body}".strip() + "\n" if append and note.body else body
@@ -103,9 +102,9 @@ def note_history(db: Database, ref: str) -> list[tuple[datetime, str]]:
         if note is None:
             return []
         query = (
-            select(NoteVersion.saved_at, NoteVersion.body)
-            .where(NoteVersion.note_id == note.id)  # type: ignore[arg-type]
-            .order_by(NoteVersion.id.desc())  # type: ignore[union-attr]
+            select(col(NoteVersion.saved_at), col(NoteVersion.body))
+            .where(col(NoteVersion.note_id) == note.id)
+            .order_by(col(NoteVersion.id).desc())
         )
         return [(r[0], r[1]) for r in session.execute(query)]
 
@@ -114,11 +113,11 @@ def list_notes(db: Database) -> list[NoteView]:
     """Every non-empty note, step notes and resource notes, most recently edited first."""
     with db.read() as session:
         query = (
-            select(Note, Resource.title, Step.number, Step.title)
-            .outerjoin(Resource, Resource.id == Note.resource_id)  # type: ignore[arg-type]
-            .outerjoin(Step, Step.id == Note.step_id)  # type: ignore[arg-type]
-            .where(Note.body != "")
-            .order_by(Note.updated_at.desc())  # type: ignore[attr-defined]
+            select(Note, col(Resource.title), col(Step.number), col(Step.title))
+            .outerjoin(Resource, col(Resource.id) == col(Note.resource_id))
+            .outerjoin(Step, col(Step.id) == col(Note.step_id))
+            .where(col(Note.body) != "")
+            .order_by(col(Note.updated_at).desc())
         )
         views = []
         for note, resource_title, step_number, step_title in session.execute(query):
@@ -136,7 +135,9 @@ def _view(session: Session, target: _Target, note: Note, count: bool = True) -> 
     versions = 0
     if count and note.id is not None:
         versions = len(
-            session.execute(select(NoteVersion.id).where(NoteVersion.note_id == note.id)).all()  # type: ignore[arg-type]
+            session.execute(
+                select(col(NoteVersion.id)).where(col(NoteVersion.note_id) == note.id)
+            ).all()
         )
     return NoteView(
         target.label, target.title, note.body, note.created_at, note.updated_at, versions

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import or_, text
+from sqlmodel import col
 
 from studyplan.db.database import Database
 from studyplan.db.models import Note
@@ -35,7 +36,7 @@ def search(db: Database, query: str, limit: int = 50) -> list[ResourceView]:
             rows = session.execute(view_select(table).where(table.c.id.in_(ids))).all()
         order = {rid: i for i, rid in enumerate(ids)}
         return sorted((to_view(r) for r in rows), key=lambda v: order[v.id])
-    query_ = view_select(table).outerjoin(Note, Note.resource_id == c.id)  # type: ignore[arg-type]
+    query_ = view_select(table).outerjoin(Note, col(Note.resource_id) == c.id)
     for word in words:
         pattern = f"%{word}%"
         query_ = query_.where(
@@ -43,7 +44,7 @@ def search(db: Database, query: str, limit: int = 50) -> list[ResourceView]:
                 c.title.ilike(pattern),
                 c.authors.ilike(pattern),
                 c.tags.ilike(pattern),
-                Note.body.ilike(pattern),  # type: ignore[attr-defined]
+                col(Note.body).ilike(pattern),
             )
         )
     with db.read() as session:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlmodel import col, select
 
 from studyplan.db.database import Database
 from studyplan.db.models import Activity, utcnow
@@ -45,9 +46,9 @@ def compute_stats(db: Database) -> Stats:
     since = utcnow() - timedelta(days=7)
     with db.read() as session:
         recent = session.execute(
-            select(func.count(func.distinct(Activity.resource_id))).where(
-                Activity.to_status == "done",
-                Activity.at >= since,  # type: ignore[arg-type,operator]
+            select(func.count(func.distinct(col(Activity.resource_id)))).where(
+                col(Activity.to_status) == "done",
+                col(Activity.at) >= since,
             )
         ).scalar_one()
     return Stats(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from studyplan.db.database import Database
 from studyplan.db.models import StudySession, utcnow
@@ -22,7 +22,7 @@ class TimerState:
 
 
 def _open_session(session: Session) -> StudySession | None:
-    query = select(StudySession).where(StudySession.ended_at.is_(None))  # type: ignore[union-attr]
+    query = select(StudySession).where(col(StudySession.ended_at).is_(None))
     return session.execute(query).scalars().first()
 
 
@@ -81,7 +81,7 @@ def seconds_logged(db: Database, resource_id: str) -> int:
 
 
 def _logged(session: Session, resource_id: str) -> int:
-    query = select(func.coalesce(func.sum(StudySession.seconds), 0)).where(
-        StudySession.resource_id == resource_id  # type: ignore[arg-type]
+    query = select(func.coalesce(func.sum(col(StudySession.seconds)), 0)).where(
+        col(StudySession.resource_id) == resource_id
     )
     return int(session.execute(query).scalar_one())

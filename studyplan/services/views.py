@@ -7,7 +7,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func
+from sqlalchemy import select as sa_select
+from sqlmodel import col, select
 
 from studyplan.db.models import Curriculum, Note, Progress, Resource, Step
 
@@ -56,42 +58,42 @@ def resource_table(*within: Any) -> Any:
     presence and ``rank``: the 1-based position among the visible resources of the step.
 
     ``within`` narrows the rows before ranking; pass only whole-step conditions (on
-    ``Step`` or ``Resource.step_id``) so that ranks stay right.
+    ``Step`` or ``col(Resource.step_id)``) so that ranks stay right.
     """
     rank = func.row_number().over(
-        partition_by=Resource.step_id, order_by=(Resource.position, Resource.id)
+        partition_by=col(Resource.step_id), order_by=(col(Resource.position), col(Resource.id))
     )
     return (
-        select(
-            Resource.id,
-            Step.curriculum_id.label("curriculum"),  # type: ignore[attr-defined]
-            Step.number.label("step"),  # type: ignore[attr-defined]
+        sa_select(
+            col(Resource.id),
+            col(Step.curriculum_id).label("curriculum"),
+            col(Step.number).label("step"),
             rank.label("rank"),
-            Resource.title,
-            Resource.authors,
-            Resource.kind,
-            Resource.url,
-            Resource.minutes,
-            Progress.status,
-            Resource.provenance,
-            Resource.provenance_reason,
-            Resource.advice,
-            Resource.tags,
-            Resource.alternatives,
-            Resource.origin,
-            Progress.started_at,
-            Progress.finished_at,
-            Progress.skip_reason,
-            Note.id.label("note_id"),  # type: ignore[union-attr]
-            Step.title.label("step_title"),  # type: ignore[attr-defined]
-            Curriculum.position.label("curriculum_position"),  # type: ignore[attr-defined]
+            col(Resource.title),
+            col(Resource.authors),
+            col(Resource.kind),
+            col(Resource.url),
+            col(Resource.minutes),
+            col(Progress.status),
+            col(Resource.provenance),
+            col(Resource.provenance_reason),
+            col(Resource.advice),
+            col(Resource.tags),
+            col(Resource.alternatives),
+            col(Resource.origin),
+            col(Progress.started_at),
+            col(Progress.finished_at),
+            col(Progress.skip_reason),
+            col(Note.id).label("note_id"),
+            col(Step.title).label("step_title"),
+            col(Curriculum.position).label("curriculum_position"),
         )
-        .join(Step, Step.id == Resource.step_id)  # type: ignore[arg-type]
-        .join(Curriculum, Curriculum.id == Step.curriculum_id)  # type: ignore[arg-type]
-        .outerjoin(Progress, Progress.resource_id == Resource.id)  # type: ignore[arg-type]
-        .outerjoin(Note, Note.resource_id == Resource.id)  # type: ignore[arg-type]
-        .where(Resource.retired_at.is_(None))  # type: ignore[union-attr]
-        .where(Step.retired_at.is_(None))  # type: ignore[union-attr]
+        .join(Step, col(Step.id) == col(Resource.step_id))
+        .join(Curriculum, col(Curriculum.id) == col(Step.curriculum_id))
+        .outerjoin(Progress, col(Progress.resource_id) == col(Resource.id))
+        .outerjoin(Note, col(Note.resource_id) == col(Resource.id))
+        .where(col(Resource.retired_at).is_(None))
+        .where(col(Step.retired_at).is_(None))
         .where(*within)
         .subquery("visible")
     )
@@ -99,14 +101,14 @@ def resource_table(*within: Any) -> Any:
 
 def step_of(resource_ids: Any) -> Any:
     """A ``within`` condition: the steps of the given resource ids (a list or a subquery)."""
-    owners = select(Resource.step_id).where(Resource.id.in_(resource_ids))  # type: ignore[attr-defined]
-    return Resource.step_id.in_(owners)  # type: ignore[attr-defined]
+    owners = select(col(Resource.step_id)).where(col(Resource.id).in_(resource_ids))
+    return col(Resource.step_id).in_(owners)
 
 
 def view_select(table: Any) -> Select[Any]:
     """Select every view column of ``table`` (from :func:`resource_table`) in study order."""
     c = table.c
-    return select(
+    return sa_select(
         c.id,
         c.curriculum,
         c.step,

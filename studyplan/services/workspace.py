@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlmodel import col, select
 
 from studyplan.catalog.vocabulary import PRIMARY_ID
 from studyplan.db.database import Database
@@ -45,8 +45,8 @@ def ensure_catalog_synced(db: Database, catalog: Path) -> SyncReport | None:
         raise CatalogError(f"{catalog}: no such file; check the 'catalog' setting") from None
     with db.read() as session:
         stored = session.execute(
-            select(Curriculum.catalog_sha, Curriculum.source_file).where(
-                Curriculum.id == PRIMARY_ID
+            select(col(Curriculum.catalog_sha), col(Curriculum.source_file)).where(
+                col(Curriculum.id) == PRIMARY_ID
             )
         ).first()
     if stored is not None and stored[0] == sha and stored[1] == str(catalog):
