@@ -13,6 +13,9 @@ from typing import Any
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+DEFERRED = {"defer_build": True}
+"""Build validation schemas on first use, not at import: table models are rarely validated."""
+
 STATUSES = ("todo", "in_progress", "done", "skipped")
 
 
@@ -32,6 +35,8 @@ def dump_json(value: Any) -> str:
 class Curriculum(SQLModel, table=True):
     """A loaded catalog: the main one from settings, or one added by ``catalog import``."""
 
+    model_config = DEFERRED  # type: ignore[assignment]
+
     id: str = Field(primary_key=True, max_length=120)
     title: str
     author: str = ""
@@ -47,6 +52,8 @@ class Curriculum(SQLModel, table=True):
 class Step(SQLModel, table=True):
     """One step of a curriculum."""
 
+    model_config = DEFERRED  # type: ignore[assignment]
+
     __table_args__ = (UniqueConstraint("curriculum_id", "number"),)
 
     id: int | None = Field(default=None, primary_key=True)
@@ -59,6 +66,8 @@ class Step(SQLModel, table=True):
 
 class Resource(SQLModel, table=True):
     """A resource of a step: video, slides, chapter, notes, post, code …"""
+
+    model_config = DEFERRED  # type: ignore[assignment]
 
     __table_args__ = (Index("ix_resource_step_position", "step_id", "position"),)
 
@@ -84,6 +93,8 @@ class Resource(SQLModel, table=True):
 class Progress(SQLModel, table=True):
     """Where the learner stands on one resource. Sync never writes here."""
 
+    model_config = DEFERRED  # type: ignore[assignment]
+
     resource_id: str = Field(foreign_key="resource.id", primary_key=True)
     status: str = "todo"
     started_at: datetime | None = None
@@ -94,6 +105,8 @@ class Progress(SQLModel, table=True):
 
 class Note(SQLModel, table=True):
     """The learner's Markdown note on a resource or on a step (exactly one of the two)."""
+
+    model_config = DEFERRED  # type: ignore[assignment]
 
     id: int | None = Field(default=None, primary_key=True)
     resource_id: str | None = Field(default=None, foreign_key="resource.id", unique=True)
@@ -106,6 +119,8 @@ class Note(SQLModel, table=True):
 class NoteVersion(SQLModel, table=True):
     """A note's body as it was before a save replaced it."""
 
+    model_config = DEFERRED  # type: ignore[assignment]
+
     __tablename__ = "note_version"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -117,6 +132,8 @@ class NoteVersion(SQLModel, table=True):
 class Activity(SQLModel, table=True):
     """A status change, kept for history and charts."""
 
+    model_config = DEFERRED  # type: ignore[assignment]
+
     id: int | None = Field(default=None, primary_key=True)
     resource_id: str = Field(foreign_key="resource.id", index=True)
     from_status: str
@@ -127,6 +144,8 @@ class Activity(SQLModel, table=True):
 
 class LinkCheck(SQLModel, table=True):
     """One check of one URL by the link checker (history: one row per check)."""
+
+    model_config = DEFERRED  # type: ignore[assignment]
 
     __tablename__ = "link_check"
     __table_args__ = (Index("ix_link_check_url_checked_at", "url", "checked_at"),)
@@ -146,6 +165,8 @@ class LinkCheck(SQLModel, table=True):
 class StudySession(SQLModel, table=True):
     """Time spent on a resource, measured by the study timer (open while ``ended_at`` is None)."""
 
+    model_config = DEFERRED  # type: ignore[assignment]
+
     __tablename__ = "study_session"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -157,6 +178,8 @@ class StudySession(SQLModel, table=True):
 
 class Preference(SQLModel, table=True):
     """A remembered choice of the learner (the interface's theme, …)."""
+
+    model_config = DEFERRED  # type: ignore[assignment]
 
     key: str = Field(primary_key=True, max_length=80)
     value: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))

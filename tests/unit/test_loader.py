@@ -127,3 +127,12 @@ def test_not_a_mapping(tmp_path: Path) -> None:
     path = tmp_path / "list.yaml"
     path.write_text("- a\n- b\n")
     assert "must hold a mapping" in issues_of(path)[0]
+
+
+def test_kind_literal_matches_the_vocabulary() -> None:
+    from typing import get_args
+
+    from studyplan.catalog.schema import Kind
+    from studyplan.catalog.vocabulary import KINDS
+
+    assert get_args(Kind) == KINDS
