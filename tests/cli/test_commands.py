@@ -293,3 +293,44 @@ def test_python_dash_m(env: dict[str, str]) -> None:
         check=True,
     )
     assert result.stdout.startswith("studyplan ")
+
+
+def test_waits_for_another_writer_and_says_so(env: dict[str, str]) -> None:
+    import threading
+    import time
+
+    ok("steps", env=env)
+    file = Path(env["STUDYPLAN_HOME"]) / "studyplan.db"
+    ready = threading.Event()
+
+    def hold() -> None:
+        conn = sqlite3.connect(file, isolation_level=None)
+        conn.execute("BEGIN IMMEDIATE")
+        ready.set()
+        time.sleep(3.0)
+        conn.execute("COMMIT")
+        conn.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    ready.wait()
+    result = run_cli("done", "1.1", env=env)
+    holder.join()
+    assert result.returncode == 0, result.stderr
+    assert "database busy" in result.stderr and "waiting" in result.stderr
+    assert "todo -> done" in result.stdout
+
+
+def test_damaged_database_names_the_latest_backup(env: dict[str, str]) -> None:
+    ok("done", "1.1", env=env)
+    home = Path(env["STUDYPLAN_HOME"])
+    backups = home / "backups"
+    backups.mkdir()
+    (backups / "studyplan-20260101-000000-000000-rev0001.db").write_bytes(b"")
+    file = home / "studyplan.db"
+    data = bytearray(file.read_bytes())
+    data[4096:16384] = b"\xff" * 12288
+    file.write_bytes(bytes(data))
+    line = fails("list", env=env)
+    assert line.startswith(f"studyplan: database error: {file} is damaged")
+    assert str(backups / "studyplan-20260101-000000-000000-rev0001.db") in line
