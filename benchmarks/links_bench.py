@@ -4,9 +4,11 @@ The script starts its own HTTP server (tests/links/links_server.py) on 127.0.0.1
 answering every request after 100 ms, writes a Markdown file of N URLs spread over those hosts,
 and runs ``studyplan links check FILE --format json`` and ``lychee`` with the same global and
 per-host concurrency and no per-host interval, alternating, for a few rounds. It prints one
-figure per line: wall time of each tool (median), the ratio studyplan/lychee, CPU seconds per
-1,000 URLs, peak memory, the highest concurrency any host saw, and the number of requests a
-second studyplan run within --max-age made (must be 0).
+figure per line: wall time of each tool (median), the ratio studyplan/lychee, how long each
+took to send its first request and to exit after its last one (start-up and wind-down, the
+part of the wall time that is not network), CPU seconds per 1,000 URLs, peak memory, the
+highest concurrency any host saw, and the number of requests a second studyplan run within
+--max-age made (must be 0).
 
 Usage: ``.venv/bin/python benchmarks/links_bench.py [--urls 2000] [--rounds 3]``
 """
@@ -42,6 +44,10 @@ class Run:
     host_peak: int
     hits: int
     returncode: int
+    first_request: float
+    """Seconds from launch to the server's first request (start-up before any network)."""
+    after_last: float
+    """Seconds from the server's latest request to the end of the process."""
 
 
 def measure(cmd: list[str], env: dict[str, str], server: LinkServer, log: Path) -> Run:
@@ -51,8 +57,10 @@ def measure(cmd: list[str], env: dict[str, str], server: LinkServer, log: Path) 
     with log.open("w") as sink:
         proc = subprocess.Popen(cmd, stdout=sink, stderr=subprocess.STDOUT, env=env)
         _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - started
+    ended = time.perf_counter()
+    wall = ended - started
     proc.returncode = os.waitstatus_to_exitcode(status)
+    first, last = server.first_hit_at, server.last_hit_at
     return Run(
         wall=wall,
         cpu=usage.ru_utime + usage.ru_stime,
@@ -60,6 +68,8 @@ def measure(cmd: list[str], env: dict[str, str], server: LinkServer, log: Path) 
         host_peak=max(server.peak.values(), default=0),
         hits=server.total_hits,
         returncode=proc.returncode,
+        first_request=(first - started) if first is not None else wall,
+        after_last=(ended - last) if last is not None else 0.0,
     )
 
 
@@ -142,6 +152,11 @@ def main() -> int:
     print(f"studyplan wall s (median): {median('studyplan', 'wall'):.2f}")
     print(f"lychee wall s (median): {median('lychee', 'wall'):.2f}")
     print(f"wall ratio studyplan/lychee: {ratio:.2f}")
+    for tool in ("studyplan", "lychee"):
+        print(
+            f"{tool} first request after s (median): {median(tool, 'first_request'):.2f}, "
+            f"exit after the last request s: {median(tool, 'after_last'):.2f}"
+        )
     print(f"studyplan CPU s per 1000 URLs: {median('studyplan', 'cpu') * per_k:.2f}")
     print(f"lychee CPU s per 1000 URLs: {median('lychee', 'cpu') * per_k:.2f}")
     print(f"studyplan peak memory MB: {max(r.max_rss_mb for r in runs['studyplan']):.0f}")

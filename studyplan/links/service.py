@@ -1,13 +1,13 @@
 """The link checker's use cases, shared by the command line and the interface.
 
-Nothing here imports httpx at module level: the engine is imported when a check runs, so
-reading states (``latest_states``) stays cheap.
+Nothing here imports the HTTP client at module level: the engine is imported when a check
+runs, so reading states (``latest_states``) stays cheap. Running a check lives in
+:mod:`studyplan.links.runner` (re-exported here), which does not import SQLAlchemy either.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -22,28 +22,23 @@ from studyplan.errors import NotFoundError
 from studyplan.links import store
 from studyplan.links.extract import LinkTarget, TargetSet
 from studyplan.links.policy import CheckOptions
-from studyplan.links.result import FAILED, REDIRECTED, LinkResult, archive_url
+from studyplan.links.result import FAILED, REDIRECTED, archive_url
+from studyplan.links.runner import CheckRun, ProgressCallback, run_check, store_results
 
-ProgressCallback = Callable[[LinkResult, int, int], None]
-"""Called as ``(result, done, total)`` after each URL (reused results included)."""
+__all__ = [
+    "CheckRun",
+    "LinkState",
+    "ProgressCallback",
+    "RedirectChange",
+    "apply_redirects",
+    "check_resources",
+    "database_targets",
+    "latest_states",
+    "run_check",
+    "store_results",
+]
 
 UNCHECKED = "unchecked"
-
-
-@dataclass
-class CheckRun:
-    """The outcome of one ``links check``."""
-
-    results: list[LinkResult]
-    checked: int = 0
-    """URLs asked over the network (or skipped) in this run."""
-    reused: int = 0
-    """URLs answered from stored results younger than ``max_age``."""
-
-    @property
-    def failed(self) -> list[LinkResult]:
-        """Results that are dead or errors (exit code 2)."""
-        return [r for r in self.results if r.failed]
 
 
 @dataclass
@@ -93,40 +88,6 @@ class LinkState:
             data["archive_url"] = self.archive_url
             data["alternatives"] = self.alternatives
         return data
-
-
-async def run_check(
-    targets: list[LinkTarget],
-    options: CheckOptions,
-    db: Database | None = None,
-    progress: ProgressCallback | None = None,
-) -> CheckRun:
-    """Check ``targets``, reusing fresh stored successes and storing the new results."""
-    from studyplan.links.checker import check_targets
-
-    reused: dict[str, LinkResult] = {}
-    if db is not None and not options.force:
-        reused = store.reusable_results(db, [t.url for t in targets], options.max_age)
-    total = len(targets)
-    done = 0
-    for target in targets:
-        cached = reused.get(target.url)
-        if cached is not None:
-            cached.resources = list(target.resources)
-            done += 1
-            if progress is not None:
-                progress(cached, done, total)
-    todo = [t for t in targets if t.url not in reused]
-
-    def forward(result: LinkResult, index: int, _count: int) -> None:
-        if progress is not None:
-            progress(result, done + index, total)
-
-    fresh = await check_targets(todo, options, forward) if todo else []
-    if db is not None:
-        store.save_results(db, fresh)
-    by_url = {r.url: r for r in fresh} | reused
-    return CheckRun([by_url[t.url] for t in targets], checked=len(fresh), reused=len(reused))
 
 
 def database_targets(db: Database, step: int | None = None) -> list[LinkTarget]:

@@ -19,6 +19,7 @@ chosen by the path:
 ``/hang``                        never answers
 ``/endless``                     HEAD 405; GET streams an endless body (counts bytes sent)
 ``/vi/<id>/0.jpg``               a YouTube thumbnail stand-in: 200 for ids in ``videos``
+``/bigheaders``                  200 with a 20 kB header and 200 more (as some sites send)
 ==============================  =========================================================
 
 It counts hits, the requests in flight per address and the highest number seen.
@@ -52,6 +53,10 @@ class LinkServer:
         self.counters: Counter[str] = Counter()
         self.endless_bytes = 0
         self.total_hits = 0
+        self.first_hit_at: float | None = None
+        """``time.perf_counter()`` of the first request since the last reset."""
+        self.last_hit_at: float | None = None
+        """``time.perf_counter()`` of the latest request since the last reset."""
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
         self._thread: threading.Thread | None = None
@@ -92,6 +97,7 @@ class LinkServer:
         self.counters.clear()
         self.total_hits = 0
         self.endless_bytes = 0
+        self.first_hit_at = self.last_hit_at = None
 
     def url(self, path: str, host: int = 1) -> str:
         """``http://127.0.0.<host>:<port><path>``."""
@@ -164,6 +170,9 @@ class LinkServer:
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
         self.total_hits += 1
         self.hits[path] += 1
+        self.last_hit_at = time.perf_counter()
+        if self.first_hit_at is None:
+            self.first_hit_at = self.last_hit_at
         self.methods.append((method, path))
         self.active[host] += 1
         self.peak[host] = max(self.peak[host], self.active[host])
@@ -223,6 +232,11 @@ class LinkServer:
             return False
         elif name == "vi":
             return self._reply(writer, method, 200 if pieces[1] in self.videos else 404)
+        elif name == "bigheaders":
+            many = {f"X-Header-{i}": "x" * 40 for i in range(200)}
+            return self._reply(
+                writer, method, 200, {"Content-Security-Policy": "a" * 20000, **many}
+            )
         return self._reply(writer, method, 200)
 
     def _reply(

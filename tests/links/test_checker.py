@@ -71,6 +71,11 @@ async def test_endless_body_is_never_downloaded(server: LinkServer, fast: CheckO
     assert server.endless_bytes < 32 * 2**20
 
 
+async def test_huge_response_headers_are_fine(server: LinkServer, fast: CheckOptions) -> None:
+    result = await check(server.url("/bigheaders"), fast)
+    assert result.status == "alive", result.error
+
+
 async def test_redirect_chain_recorded_and_permanent_move_reported(
     server: LinkServer, fast: CheckOptions
 ) -> None:

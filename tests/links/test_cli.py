@@ -16,9 +16,11 @@ STUDYPLAN = Path(sys.executable).parent / "studyplan"
 FAST = ["--timeout", "0.5", "--retries", "0"]
 
 
-def run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run(home: Path, *args: str, database: str | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "STUDYPLAN_HOME": str(home)}
     env.pop("STUDYPLAN_DATABASE_URL", None)
+    if database is not None:
+        env["STUDYPLAN_DATABASE_URL"] = database
     return subprocess.run(
         [str(STUDYPLAN), "links", *args],
         capture_output=True,
@@ -50,6 +52,31 @@ def test_all_alive_exits_0_and_second_run_asks_nothing(server: LinkServer, home:
     assert second.returncode == 0
     assert server.total_hits == hits
     assert [r["cached"] for r in json.loads(second.stdout)] == [True, True]
+
+
+def test_forced_check_stores_results_for_the_next_run(server: LinkServer, home: Path) -> None:
+    # with --force the database opens in a thread while the checks run; results still land
+    links = home / "links.md"
+    links.write_text(f"- {server.url('/ok/forced')}\n- {server.url('/ok/forced2', host=2)}\n")
+    first = run(home, "check", str(links), "--force", "--format", "json", *FAST)
+    assert first.returncode == 0, first.stderr
+    assert [r["cached"] for r in json.loads(first.stdout)] == [False, False]
+    hits = server.total_hits
+    second = run(home, "check", str(links), "--format", "json", *FAST)
+    assert second.returncode == 0, second.stderr
+    assert server.total_hits == hits
+    assert [r["cached"] for r in json.loads(second.stdout)] == [True, True]
+
+
+def test_forced_check_with_a_broken_database_exits_1(server: LinkServer, home: Path) -> None:
+    broken = home / "broken.db"
+    broken.write_bytes(b"this is not an SQLite database, whatever it claims" * 100)
+    links = home / "links.md"
+    links.write_text(f"- {server.url('/ok/broken-db')}\n")
+    result = run(home, "check", str(links), "--force", *FAST, database=f"sqlite:///{broken}")
+    assert result.returncode == 1
+    assert "broken.db" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_dead_exits_2_with_json_report(server: LinkServer, home: Path) -> None:
@@ -110,7 +137,18 @@ def test_core_imports_neither_textual_nor_httpx_until_checking() -> None:
         "import sys, studyplan.links.service, studyplan.links.report, studyplan.links.store,"
         " studyplan.cli.links_cmd;"
         "assert 'httpx' not in sys.modules, 'httpx';"
+        "assert 'aiohttp' not in sys.modules, 'aiohttp';"
         "import studyplan.links.checker;"
         "assert 'textual' not in sys.modules, 'textual'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_checking_needs_no_sqlalchemy() -> None:
+    # what runs before the first request must not wait for SQLAlchemy (see links_cmd._run)
+    code = (
+        "import sys, studyplan.links.runner, studyplan.links.checker, studyplan.links.report,"
+        " studyplan.links.extract, studyplan.links.policy;"
+        "assert 'sqlalchemy' not in sys.modules, 'sqlalchemy'"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)

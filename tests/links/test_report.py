@@ -63,6 +63,13 @@ def test_json_shape() -> None:
     assert "archive_url" not in data[0]
 
 
+def test_json_has_one_result_per_line() -> None:
+    lines = render_results(RESULTS, "json").splitlines()
+    assert lines[0] == "[" and lines[-1] == "]"
+    assert [json.loads(line.rstrip(","))["url"] for line in lines[1:-1]] == [r.url for r in RESULTS]
+    assert render_results([], "json") == "[]"
+
+
 def test_markdown_shape() -> None:
     text = render_results(RESULTS, "markdown")
     lines = text.splitlines()

@@ -51,7 +51,7 @@ def test_list_command_skips_heavy_libraries(db: object) -> None:
         "from studyplan.cli.main import app\n"
         "try:\n    app()\nexcept SystemExit:\n    pass"
     )
-    heavy = loaded_after(code, "textual", "httpx", "numpy", "alembic", "yaml")
+    heavy = loaded_after(code, "textual", "aiohttp", "numpy", "alembic", "yaml")
     assert heavy == dict.fromkeys(heavy, False)
 
 
