@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from datetime import datetime
@@ -34,6 +35,8 @@ def open_db(sync: bool = True) -> Database:
         db = open_workspace(settings(), sync=sync)
         db.on_wait = _say_waiting
         _state["db"] = db
+        gc.freeze()  # what was loaded so far stays: later collections skip it
+        gc.enable()
     return _state["db"]
 
 

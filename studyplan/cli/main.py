@@ -8,7 +8,7 @@ import typer
 
 from studyplan import __version__
 from studyplan.cli import catalog_cmds, links_cmd, locate_cmd, notes_cmds, study_cmds
-from studyplan.cli.common import _state, err
+from studyplan.cli.common import _state, err, reset_state
 
 app = typer.Typer(
     name="studyplan",
@@ -59,8 +59,11 @@ app.add_typer(links_cmd.app, name="links")
 
 def run() -> None:
     """Console-script entry point: user errors become one line on stderr and exit code 1."""
+    import gc
+
     from studyplan.errors import StudyplanError
 
+    gc.disable()  # no collections while the libraries load; open_db() turns it back on
     try:
         app()
     except StudyplanError as exc:
@@ -78,3 +81,5 @@ def run() -> None:
             f"studyplan: internal error: {type(exc).__name__}: {exc} (run with --debug for details)"
         )
         sys.exit(1)
+    finally:
+        reset_state()  # close the database cleanly (on SQLite: checkpoint the WAL)
