@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy import select as sa_select
 from sqlmodel import col
 
 from studyplan.catalog.vocabulary import PRIMARY_ID
@@ -123,7 +124,13 @@ async def check_resources(
 def latest_states(db: Database, step: int | None = None) -> dict[str, LinkState]:
     """The latest link state of every current resource, keyed by resource id."""
     query = (
-        select(Resource, col(Step.number))
+        sa_select(
+            col(Resource.id),
+            col(Resource.title),
+            col(Resource.url),
+            col(Resource.alternatives),
+            col(Step.number),
+        )
         .join(Step, col(Step.id) == col(Resource.step_id))
         .where(col(Resource.retired_at).is_(None), col(Step.retired_at).is_(None))
         .order_by(col(Step.curriculum_id), col(Step.number), col(Resource.position))
@@ -132,27 +139,27 @@ def latest_states(db: Database, step: int | None = None) -> dict[str, LinkState]
         query = query.where(col(Step.number) == step, col(Step.curriculum_id) == PRIMARY_ID)
     with db.read() as session:
         rows = session.execute(query).all()
-    urls = [resource.url for resource, _ in rows]
+    urls = [row[2] for row in rows]
     latest = store.latest_results(db, urls)
     streaks = store.failing_streaks(db, urls)
     states: dict[str, LinkState] = {}
-    for resource, number in rows:
+    for resource_id, title, url, alternatives, number in rows:
         state = LinkState(
-            resource.id,
-            resource.title,
-            resource.url,
+            resource_id,
+            title,
+            url,
             number,
-            alternatives=_alternatives(resource.alternatives),
-            failing_streak=streaks.get(resource.url, 0),
+            alternatives=_alternatives(alternatives),
+            failing_streak=streaks.get(url, 0),
         )
-        found = latest.get(resource.url)
+        found = latest.get(url)
         if found is not None:
             state.status = found.status
             state.http_status = found.http_status
             state.final_url = found.final_url
             state.error = found.error
             state.checked_at = found.checked_at
-        states[resource.id] = state
+        states[resource_id] = state
     return states
 
 

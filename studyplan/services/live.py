@@ -12,6 +12,7 @@ from studyplan.db.database import Database
 from studyplan.db.models import (
     Activity,
     Curriculum,
+    LinkCheck,
     Note,
     NoteVersion,
     Progress,
@@ -40,6 +41,7 @@ def change_token(db: Database) -> tuple[Any, ...]:
         select(func.max(col(Curriculum.synced_at))).scalar_subquery(),
         select(func.max(col(Resource.updated_at))).scalar_subquery(),
         select(func.count()).select_from(Resource).scalar_subquery(),
+        select(func.max(col(LinkCheck.id))).scalar_subquery(),
     )
     with db.read() as session:
         row = session.execute(sa_select(*parts)).one()

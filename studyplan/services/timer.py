@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -19,6 +20,8 @@ class TimerState:
     resource_id: str | None
     running: bool
     seconds_logged: int
+    started_at: datetime | None = None
+    """When the running timer started (None when it is not running)."""
 
 
 def _open_session(session: Session) -> StudySession | None:
@@ -43,10 +46,11 @@ def toggle_timer(db: Database, ref: str) -> TimerState:
         if open_ is not None:
             running = open_.resource_id != view.id
             _close(session, open_)
-        if running:
-            session.add(StudySession(resource_id=view.id, started_at=utcnow()))
+        started = utcnow() if running else None
+        if started is not None:
+            session.add(StudySession(resource_id=view.id, started_at=started))
         session.flush()
-        return TimerState(view.id, running, _logged(session, view.id))
+        return TimerState(view.id, running, _logged(session, view.id), started)
 
     return db.write(work)
 
@@ -71,7 +75,8 @@ def timer_state(db: Database) -> TimerState | None:
         open_ = _open_session(session)
         if open_ is None:
             return None
-        return TimerState(open_.resource_id, True, _logged(session, open_.resource_id))
+        logged = _logged(session, open_.resource_id)
+        return TimerState(open_.resource_id, True, logged, open_.started_at)
 
 
 def seconds_logged(db: Database, resource_id: str) -> int:

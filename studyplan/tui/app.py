@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 import time
-import webbrowser
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from functools import partial
-from typing import Any, ClassVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SuspendNotSupported, SystemCommand
 from textual.binding import BindingType
@@ -15,16 +17,18 @@ from textual.screen import Screen
 from studyplan.db.database import Database
 from studyplan.errors import StudyplanError
 from studyplan.services.preferences import get_preference, set_preference
+from studyplan.services.timer import stop_timer
 from studyplan.settings import Settings
 from studyplan.tui.bindings import APP_BINDINGS, MAIN_BINDINGS, effective_keys
 from studyplan.tui.editor import run_editor
-from studyplan.tui.modals.error_modal import ErrorModal
-from studyplan.tui.screens.help_screen import HelpScreen
-from studyplan.tui.screens.main_screen import MainScreen
+from studyplan.tui.screens.main_screen import MainScreen, Snapshot, read_snapshot
 from studyplan.tui.writer import WriteQueue
 
+if TYPE_CHECKING:
+    from studyplan.links.policy import CheckOptions
+
 Opener = Callable[[str], object]
-"""Opens a URL (``webbrowser.open`` unless a test passes another)."""
+"""Opens a URL (:func:`open_in_browser` unless a test passes another)."""
 
 Editor = Callable[[str, str, str], str]
 """Runs ``(command, body, ref)`` in an editor and returns the new body."""
@@ -34,22 +38,41 @@ class StudyplanApp(App[None]):
     """The studyplan interface. Screens: main and help now; labs, plan, stats, links later."""
 
     TITLE = "studyplan"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [*APP_BINDINGS]
     MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {"main": MainScreen}
     """One mode per area; labs, plan, statistics and links add theirs here."""
     DEFAULT_MODE = "main"
 
-    def __init__(self, settings: Settings, db: Database, opener: Opener, editor: Editor) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        db: Database,
+        opener: Opener,
+        editor: Editor,
+        link_options: CheckOptions | None = None,
+    ) -> None:
         super().__init__()
         self.settings = settings
         self.db = db
         self.opener = opener
         self.editor = editor
+        self.link_options = link_options
+        """Options of the "check links" action; None means the checker's defaults."""
+        self.first_read: Future[Snapshot] = Future()
+        """The first screen's data, read in a thread while Textual starts up."""
+        threading.Thread(target=self._read_first, name="first-read", daemon=True).start()
         self.writes = WriteQueue(self.show_error)
         self.started_at = time.perf_counter()
         self.data_shown_at: float | None = None
         self._theme_saved = ""
         self.set_keymap(dict(settings.keys))
+
+    def _read_first(self) -> None:
+        try:
+            self.first_read.set_result(read_snapshot(self.db, None, None, initial=True))
+        except BaseException as exc:
+            self.first_read.set_exception(exc)
 
     def on_mount(self) -> None:
         """Apply the remembered theme and start the writer."""
@@ -76,6 +99,8 @@ class StudyplanApp(App[None]):
 
     def show_error(self, exc: BaseException) -> None:
         """Show ``exc`` in the one error modal: studyplan's title and message, no traceback."""
+        from studyplan.tui.modals.error_modal import ErrorModal
+
         if isinstance(exc, StudyplanError):
             title, message = exc.title, exc.message
         else:
@@ -97,17 +122,24 @@ class StudyplanApp(App[None]):
 
     def action_help(self) -> None:
         """Show every key."""
+        from studyplan.tui.screens.help_screen import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(dict(self.settings.keys)))
 
     async def action_quit(self) -> None:
-        """Save the note, let queued writes finish, then quit."""
+        """Save the note, let queued writes finish, stop a running timer, then quit."""
         try:
             self.main_screen.save_note_now()
         except Exception as exc:
             self.show_error(exc)
             return
         await self.writes.drain()
+        try:
+            stop_timer(self.db)
+        except Exception as exc:
+            self.show_error(exc)
+            return
         self.exit()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
@@ -124,14 +156,22 @@ class StudyplanApp(App[None]):
             )
 
 
+def open_in_browser(url: str) -> bool:
+    """Open ``url`` in the learner's browser (``webbrowser`` is imported on first use)."""
+    import webbrowser
+
+    return webbrowser.open(url)
+
+
 def make_app(
     settings: Settings,
     db: Database,
     opener: Opener | None = None,
     editor: Editor | None = None,
+    link_options: CheckOptions | None = None,
 ) -> StudyplanApp:
-    """Build the app on ``db``; tests pass an ``opener`` and ``editor`` of their own."""
-    return StudyplanApp(settings, db, opener or webbrowser.open, editor or run_editor)
+    """Build the app on ``db``; tests pass an ``opener``, ``editor`` and link options."""
+    return StudyplanApp(settings, db, opener or open_in_browser, editor or run_editor, link_options)
 
 
 def run_app(settings: Settings, db: Database) -> None:

@@ -56,6 +56,21 @@ MAIN_BINDINGS: list[Binding] = [
     ),
     Binding("t", "timer", "Timer", id="timer", tooltip="Start or stop the study timer on it"),
     Binding(
+        "c",
+        "check_links",
+        "Links",
+        id="check_links",
+        tooltip="Check the links of the selected step",
+    ),
+    Binding(
+        "C",
+        "check_all_links",
+        "Check all links",
+        id="check_all_links",
+        show=False,
+        tooltip="Check the links of the whole catalog",
+    ),
+    Binding(
         "tab",
         "app.focus_next",
         "Next pane",

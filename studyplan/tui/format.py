@@ -29,3 +29,34 @@ def bar(fraction: float, width: int) -> str:
     width = max(0, width)
     filled = round(max(0.0, min(1.0, fraction)) * width)
     return "█" * filled + "░" * (width - filled)
+
+
+LINK_MARK = {
+    "alive": "✓",
+    "redirected": "→",
+    "dead": "✗",
+    "blocked": "?",
+    "error": "!",
+    "skipped": "-",
+    "unchecked": "·",
+}
+"""The link-health column: one narrow cell per resource."""
+
+LINK_WORD = {
+    "alive": "alive",
+    "redirected": "redirected",
+    "dead": "dead",
+    "blocked": "blocked (maybe alive; a person should look)",
+    "error": "error",
+    "skipped": "not checked (scheme skipped)",
+    "unchecked": "not checked yet",
+}
+"""How a link status reads in the detail pane."""
+
+
+def elapsed_text(seconds: float) -> str:
+    """A running timer: ``75`` -> ``1:15``; ``3725`` -> ``1:02:05``."""
+    total = max(0, int(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

@@ -306,3 +306,25 @@ async def test_q_quits(app_factory: AppFactory) -> None:
         await pilot.press("q")
         await asyncio.sleep(0.1)
         assert not app.is_running
+
+
+async def test_a_running_timer_ticks_in_the_header_and_stops_on_quit(
+    app_factory: AppFactory, db: Database
+) -> None:
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        header = app.screen.query_one("#header")
+        assert "⏱ 0:00 deeplearning-tv" in str(header.render())
+        await pilot.pause(2.1)
+        assert "⏱ 0:00" not in str(header.render())
+        assert "⏱ 0:0" in str(header.render())
+        await pilot.press("q")
+        await asyncio.sleep(0.1)
+        assert not app.is_running
+    assert timer_state(db) is None
+    with db.read() as session:
+        rows = session.execute(select(StudySession)).scalars().all()
+    assert len(rows) == 1 and rows[0].ended_at is not None and rows[0].seconds >= 2

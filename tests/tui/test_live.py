@@ -10,7 +10,7 @@ from pathlib import Path
 
 from studyplan.db.database import Database
 from studyplan.services.catalog_query import get_resource
-from studyplan.services.notes import get_note
+from studyplan.services.notes import get_note, note_history
 
 from .conftest import AppFactory, settle
 
@@ -59,7 +59,12 @@ async def test_a_command_line_note_does_not_clobber_one_being_typed(
         await pilot.press("n", *"mine")
         await run_cli("note", "1.1", "from the shell")
         await pilot.pause(2.5)
+        # the poll saw the shell's note, but the text being typed stays on screen
         assert app.main_screen.editor.text == "mine"
+        # typing on (the autosave may have run before the shell wrote) saves what is shown
+        await pilot.press("end", *" too")
         await pilot.press("escape", "q")
     note = get_note(db, "1.1")
-    assert note is not None and note.body == "mine"
+    assert note is not None and note.body == "mine too"
+    bodies = [body for _saved_at, body in note_history(db, "1.1")]
+    assert "from the shell" in bodies

@@ -22,7 +22,16 @@ from textual.strip import Strip
 
 from studyplan.services.views import ResourceView
 from studyplan.tui.bindings import MOVE_BINDINGS
-from studyplan.tui.format import STATUS_MARK
+from studyplan.tui.format import LINK_MARK, STATUS_MARK
+
+LINK_CLASSES = {
+    "alive": "resource-table--link-alive",
+    "redirected": "resource-table--link-redirected",
+    "dead": "resource-table--link-dead",
+    "error": "resource-table--link-dead",
+    "blocked": "resource-table--link-blocked",
+}
+"""The colour of each link mark (the mark itself says it without colour too)."""
 
 
 @dataclass(frozen=True)
@@ -33,7 +42,7 @@ class _Column:
 
 
 class ResourceTable(ScrollView, can_focus=True):
-    """The resources of one step: status, kind, title, authors, minutes."""
+    """The resources of one step: status, link health, kind, title, authors, minutes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [*MOVE_BINDINGS]
 
@@ -44,6 +53,10 @@ class ResourceTable(ScrollView, can_focus=True):
         "resource-table--done",
         "resource-table--skipped",
         "resource-table--in-progress",
+        "resource-table--link-alive",
+        "resource-table--link-redirected",
+        "resource-table--link-dead",
+        "resource-table--link-blocked",
     }
 
     DEFAULT_CSS = """
@@ -57,6 +70,10 @@ class ResourceTable(ScrollView, can_focus=True):
         & > .resource-table--done { color: $text-success; }
         & > .resource-table--skipped { color: $text-muted; }
         & > .resource-table--in-progress { color: $text-warning; }
+        & > .resource-table--link-alive { color: $text-success; }
+        & > .resource-table--link-redirected { color: $text-primary; }
+        & > .resource-table--link-dead { color: $text-error; text-style: bold; }
+        & > .resource-table--link-blocked { color: $text-warning; }
     }
     """
 
@@ -78,6 +95,8 @@ class ResourceTable(ScrollView, can_focus=True):
         self.rows: list[ResourceView] = []
         self.cursor = 0
         self._index: dict[str, int] = {}
+        self.links: dict[str, str] = {}
+        """Link status per resource id (``unchecked`` when missing)."""
 
     # data -----------------------------------------------------------------------------------
 
@@ -106,6 +125,12 @@ class ResourceTable(ScrollView, can_focus=True):
         self._refresh_row(index)
         if index == self.cursor:
             self.post_message(self.Highlighted(self, view))
+
+    def set_links(self, links: dict[str, str]) -> None:
+        """Show ``links`` (resource id to link status) in the link column."""
+        if links != self.links:
+            self.links = links
+            self.refresh()
 
     def index_of(self, resource_id: str) -> int | None:
         """Row index of ``resource_id``, if shown."""
@@ -184,17 +209,19 @@ class ResourceTable(ScrollView, can_focus=True):
 
     def _columns(self, width: int) -> list[_Column]:
         wide = width >= 70
-        fixed = 3 + 12 + 5 + (18 if wide else 0)
-        gaps = 5 if wide else 4
+        fixed = 3 + 2 + 12 + 5 + (18 if wide else 0)
+        gaps = 6 if wide else 5
         title = max(8, width - fixed - gaps - 1)
-        columns = [_Column("St", 3), _Column("Kind", 12), _Column("Title", title)]
+        columns = [_Column("St", 3), _Column("Ln", 2), _Column("Kind", 12)]
+        columns.append(_Column("Title", title))
         if wide:
             columns.append(_Column("Authors", 18))
         columns.append(_Column("Min", 5, right=True))
         return columns
 
     def _cells(self, view: ResourceView, wide: bool) -> list[str]:
-        cells = [STATUS_MARK.get(view.status, "[?]"), view.kind, view.title]
+        link = LINK_MARK.get(self.links.get(view.id, "unchecked"), "·")
+        cells = [STATUS_MARK.get(view.status, "[?]"), link, view.kind, view.title]
         if wide:
             cells.append(", ".join(view.authors))
         cells.append(str(view.minutes))
@@ -225,10 +252,19 @@ class ResourceTable(ScrollView, can_focus=True):
                 "resource-table--cursor" if self.has_focus else "resource-table--cursor-blurred"
             )
             style += self.get_component_rich_style(cursor)
-        return self._strip(self._cells(view, len(columns) == 5), columns, style, width)
+        link_class = LINK_CLASSES.get(self.links.get(view.id, ""))
+        link_style = self.get_component_rich_style(link_class, partial=True) if link_class else None
+        cells = self._cells(view, len(columns) == 6)
+        return self._strip(cells, columns, style, width, {1: link_style} if link_style else None)
 
     @staticmethod
-    def _strip(cells: list[str], columns: list[_Column], style: Style, width: int) -> Strip:
+    def _strip(
+        cells: list[str],
+        columns: list[_Column],
+        style: Style,
+        width: int,
+        cell_styles: dict[int, Style] | None = None,
+    ) -> Strip:
         parts = []
         for text, column in zip(cells, columns, strict=True):
             if len(text) > column.width:
@@ -237,5 +273,13 @@ class ResourceTable(ScrollView, can_focus=True):
             if column.right:
                 fitted = text.rjust(column.width)
             parts.append(fitted)
-        line = set_cell_size(" " + " ".join(parts), width)
-        return Strip([Segment(line, style)], width)
+        if not cell_styles:
+            line = set_cell_size(" " + " ".join(parts), width)
+            return Strip([Segment(line, style)], width)
+        segments = [Segment(" ", style)]
+        for index, part in enumerate(parts):
+            if index:
+                segments.append(Segment(" ", style))
+            extra = cell_styles.get(index)
+            segments.append(Segment(part, style + extra if extra else style))
+        return Strip(segments).adjust_cell_length(width, style)
