@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import shlex
-import subprocess
-import tempfile
-from pathlib import Path
-
 import typer
 
 from studyplan.cli.common import JSON_OPTION, open_db, out, print_json, settings
-from studyplan.errors import EditorError, UsageError
+from studyplan.errors import UsageError
 
 NOTE_REF = typer.Argument(
     ..., help="A resource id, a position STEP.N, or step-N for a note on a whole step."
@@ -27,6 +21,7 @@ def note(
     json_: bool = JSON_OPTION,
 ) -> None:
     """Write, replace, append to or print the note on a resource or a step."""
+    from studyplan.services.external_editor import run_editor
     from studyplan.services.notes import get_note, note_history, save_note
 
     db = open_db()
@@ -43,7 +38,7 @@ def note(
         raise UsageError("give TEXT or --edit, not both")
     if edit:
         current = get_note(db, ref)
-        text = edit_in_editor(current.body if current else "", ref)
+        text = run_editor(settings().editor_command, current.body if current else "", ref)
         if current is not None and text == current.body:
             out("note unchanged")
             return
@@ -59,34 +54,6 @@ def note(
         print_json(vars(saved))
     else:
         out(f"note saved on {saved.target} ({saved.versions} earlier version(s) kept)")
-
-
-def edit_in_editor(body: str, ref: str) -> str:
-    """Open ``body`` in the configured editor and return what was saved.
-
-    The draft file is kept if the editor fails, so nothing typed is lost.
-    """
-    command = shlex.split(settings().editor_command)
-    safe = "".join(ch if ch.isalnum() or ch in "-." else "-" for ch in ref)
-    handle, name = tempfile.mkstemp(prefix=f"studyplan-{safe}-", suffix=".md")
-    path = Path(name)
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.write(body)
-    try:
-        result = subprocess.run([*command, str(path)], check=False)
-    except FileNotFoundError:
-        raise EditorError(
-            f"editor '{command[0]}' not found; set $EDITOR or the 'editor' setting "
-            f"(your text is in {path})"
-        ) from None
-    if result.returncode != 0:
-        raise EditorError(
-            f"editor '{command[0]}' exited with {result.returncode}; the note was not saved "
-            f"(your text is in {path})"
-        )
-    text = path.read_text(encoding="utf-8")
-    path.unlink()
-    return text
 
 
 def notes(

@@ -16,11 +16,11 @@ from textual.screen import Screen
 
 from studyplan.db.database import Database
 from studyplan.errors import StudyplanError
+from studyplan.services.external_editor import run_editor
 from studyplan.services.preferences import get_preference, set_preference
 from studyplan.services.timer import stop_timer
 from studyplan.settings import Settings
 from studyplan.tui.bindings import APP_BINDINGS, MAIN_BINDINGS, effective_keys
-from studyplan.tui.editor import run_editor
 from studyplan.tui.screens.main_screen import MainScreen, Snapshot, read_snapshot
 from studyplan.tui.writer import WriteQueue
 

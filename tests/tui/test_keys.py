@@ -186,7 +186,7 @@ async def test_moving_away_saves_the_note_of_the_resource_left(
 
 
 async def test_e_edits_the_note_in_the_editor(app_factory: AppFactory, db: Database) -> None:
-    from studyplan.tui.editor import run_editor
+    from studyplan.services.external_editor import run_editor
 
     app = app_factory(runner=run_editor, editor='sh -c \'printf "from the editor" >> "$0"\'')
     async with app.run_test(size=(80, 24)) as pilot:
@@ -199,7 +199,7 @@ async def test_e_edits_the_note_in_the_editor(app_factory: AppFactory, db: Datab
 
 
 async def test_editor_failure_shows_the_error_modal(app_factory: AppFactory, db: Database) -> None:
-    from studyplan.tui.editor import run_editor
+    from studyplan.services.external_editor import run_editor
 
     app = app_factory(runner=run_editor, editor="no-such-editor-for-studyplan")
     async with app.run_test(size=(80, 24)) as pilot:

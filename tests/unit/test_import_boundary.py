@@ -24,6 +24,7 @@ CORE = [
     "studyplan.services.catalog_admin",
     "studyplan.services.timer",
     "studyplan.services.preferences",
+    "studyplan.services.external_editor",
     "studyplan.cli.main",
 ]
 

@@ -1,4 +1,4 @@
-"""Run the learner's editor on a note (the app suspends around this)."""
+"""Edit text in the learner's own editor ($VISUAL, $EDITOR or the 'editor' setting)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from studyplan.errors import EditorError
 
 
 def run_editor(command: str, body: str, ref: str) -> str:
-    """Open ``body`` in ``command`` and return the saved text.
+    """Open ``body`` in the editor ``command`` and return the text it saved.
 
-    The draft file is kept when the editor fails, so nothing typed is lost; it is removed
-    after a successful edit.
+    The draft file is kept when the editor fails, and its path is in the error, so nothing
+    typed is lost; it is removed after a successful edit.
     """
     argv = shlex.split(command) or ["vi"]
     safe = "".join(ch if ch.isalnum() or ch in "-." else "-" for ch in ref)
@@ -28,12 +28,12 @@ def run_editor(command: str, body: str, ref: str) -> str:
     except FileNotFoundError:
         raise EditorError(
             f"editor '{argv[0]}' not found; set $EDITOR or the 'editor' setting "
-            f"(the note is in {path})"
+            f"(your text is in {path})"
         ) from None
     if result.returncode != 0:
         raise EditorError(
-            f"editor '{argv[0]}' exited with status {result.returncode}; the note was not "
-            f"saved (your text is in {path})"
+            f"editor '{argv[0]}' exited with {result.returncode}; the note was not saved "
+            f"(your text is in {path})"
         )
     text = path.read_text(encoding="utf-8")
     path.unlink(missing_ok=True)
