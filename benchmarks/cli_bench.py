@@ -20,7 +20,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import STUDYPLAN, generate_catalog, median, wall
 
-
 GC_OFF_IMPORT = "import gc; gc.disable(); import sqlmodel"
 
 

@@ -26,15 +26,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import generate_catalog
 
 CHILD = """
+import gc; gc.disable()  # as the studyplan command starts: see cli/main.py and cli/common.py
 import asyncio, sys, time
 start = float(sys.argv[1])
 from studyplan.settings import load_settings
-from studyplan.services.workspace import open_workspace
 from studyplan.tui.app import make_app
+from studyplan.services.workspace import open_workspace
 
 async def main() -> None:
     settings = load_settings()
-    app = make_app(settings, open_workspace(settings), opener=lambda url: True)
+    db = open_workspace(settings)
+    gc.freeze()
+    gc.enable()
+    app = make_app(settings, db, opener=lambda url: True)
     async with app.run_test(size=(120, 40)) as pilot:
         while app.data_shown_at is None:
             await asyncio.sleep(0.005)

@@ -8,7 +8,7 @@ import typer
 
 from studyplan import __version__
 from studyplan.cli import catalog_cmds, links_cmd, locate_cmd, notes_cmds, study_cmds
-from studyplan.cli.common import _state, err, reset_state
+from studyplan.cli.common import _state, err, open_db, reset_state, settings
 
 app = typer.Typer(
     name="studyplan",
@@ -43,8 +43,7 @@ def main(
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
             study_cmds.steps(json_=False)
             return
-        from studyplan.cli.common import open_db, settings
-        from studyplan.tui.app import run_app
+        from studyplan.tui.app import run_app  # before open_db(): loads with the collector off
 
         run_app(settings(), open_db())
 
