@@ -91,10 +91,11 @@ class LinkState:
         return data
 
 
-def database_targets(db: Database, step: int | None = None) -> list[LinkTarget]:
-    """The addresses of every current resource in the database (of step ``step`` if given)."""
+def _current_resources(db: Database, step: int | None, *columns: Any) -> list[Any]:
+    """``columns`` of every current resource in study order (of main step ``step`` if given)."""
     query = (
-        select(col(Resource.id), col(Resource.url))
+        sa_select(*columns)
+        .select_from(Resource)
         .join(Step, col(Step.id) == col(Resource.step_id))
         .where(col(Resource.retired_at).is_(None), col(Step.retired_at).is_(None))
         .order_by(col(Step.curriculum_id), col(Step.number), col(Resource.position))
@@ -102,7 +103,12 @@ def database_targets(db: Database, step: int | None = None) -> list[LinkTarget]:
     if step is not None:
         query = query.where(col(Step.number) == step, col(Step.curriculum_id) == PRIMARY_ID)
     with db.read() as session:
-        rows = session.execute(query).all()
+        return list(session.execute(query).all())
+
+
+def database_targets(db: Database, step: int | None = None) -> list[LinkTarget]:
+    """The addresses of every current resource in the database (of step ``step`` if given)."""
+    rows = _current_resources(db, step, col(Resource.id), col(Resource.url))
     if step is not None and not rows:
         raise NotFoundError(f"step {step} has no resources; 'studyplan steps' lists the steps")
     targets = TargetSet()
@@ -123,22 +129,15 @@ async def check_resources(
 
 def latest_states(db: Database, step: int | None = None) -> dict[str, LinkState]:
     """The latest link state of every current resource, keyed by resource id."""
-    query = (
-        sa_select(
-            col(Resource.id),
-            col(Resource.title),
-            col(Resource.url),
-            col(Resource.alternatives),
-            col(Step.number),
-        )
-        .join(Step, col(Step.id) == col(Resource.step_id))
-        .where(col(Resource.retired_at).is_(None), col(Step.retired_at).is_(None))
-        .order_by(col(Step.curriculum_id), col(Step.number), col(Resource.position))
+    rows = _current_resources(
+        db,
+        step,
+        col(Resource.id),
+        col(Resource.title),
+        col(Resource.url),
+        col(Resource.alternatives),
+        col(Step.number),
     )
-    if step is not None:
-        query = query.where(col(Step.number) == step, col(Step.curriculum_id) == PRIMARY_ID)
-    with db.read() as session:
-        rows = session.execute(query).all()
     urls = [row[2] for row in rows]
     latest = store.latest_results(db, urls)
     streaks = store.failing_streaks(db, urls)
