@@ -6,9 +6,9 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, inspect, text
+from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
-from sqlalchemy.exc import OperationalError
 
 from studyplan import paths
 from studyplan.db import revision
@@ -28,7 +28,7 @@ def open_database(url: str, patience_seconds: float = 10.0) -> Database:
         except OSError as exc:
             raise DatabaseError(f"cannot create {path.parent} ({exc.strerror})") from None
         existed = path.exists() and path.stat().st_size > 0
-    engine = make_engine(url, busy_timeout_seconds=min(patience_seconds, 2.0))
+    engine = _engine(url, patience_seconds)
     db = Database(engine, url, patience_seconds)
     try:
         with engine.connect() as conn:
@@ -47,6 +47,21 @@ def open_database(url: str, patience_seconds: float = 10.0) -> Database:
     if current != revision.HEAD:
         _bring_to_head(db, current)
     return db
+
+
+def _engine(url: str, patience_seconds: float) -> Engine:
+    try:
+        return make_engine(url, busy_timeout_seconds=min(patience_seconds, 2.0))
+    except ModuleNotFoundError as exc:
+        raise DatabaseError(
+            f"the database URL needs the Python driver '{exc.name}'; install it "
+            f"(pip install {exc.name}) or set STUDYPLAN_DATABASE_URL to another database"
+        ) from None
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise DatabaseError(
+            f"'{url}' is not a database URL studyplan can use ({exc}); "
+            "fix STUDYPLAN_DATABASE_URL or the 'database_url' setting"
+        ) from None
 
 
 def current_revision(conn: Connection) -> str | None:

@@ -9,7 +9,7 @@ from sqlalchemy import case, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from studyplan.catalog.vocabulary import KINDS
+from studyplan.catalog.vocabulary import KINDS, PRIMARY_ID
 from studyplan.db.database import Database
 from studyplan.db.models import STATUSES, Progress, Resource, Step
 from studyplan.errors import NotFoundError, UsageError
@@ -58,7 +58,20 @@ def list_resources(db: Database, filters: Filters | None = None) -> list[Resourc
     if filters.tag:
         query = query.where(c.tags.like(f'%"{filters.tag}"%'))
     with db.read() as session:
-        return [to_view(row) for row in session.execute(query)]
+        views = [to_view(row) for row in session.execute(query)]
+        if not views and filters.step is not None:
+            _require_step(session, filters.curriculum or PRIMARY_ID, filters.step)
+    return views
+
+
+def _require_step(session: Session, curriculum: str, number: int) -> None:
+    query = select(col(Step.id)).where(
+        col(Step.curriculum_id) == curriculum,
+        col(Step.number) == number,
+        col(Step.retired_at).is_(None),
+    )
+    if session.execute(query).first() is None:
+        raise NotFoundError(f"no step {number}; 'studyplan steps' lists them")
 
 
 def get_resource(db: Database, ref: str) -> ResourceView:

@@ -246,6 +246,7 @@ def test_validate_reports_every_problem_and_exits_1(env: dict[str, str], tmp_pat
             ("catalog", "import", "/nonexistent.yaml"),
             "studyplan: catalog error: /nonexistent.yaml: no such file",
         ),
+        (("list", "--step", "99"), "studyplan: not found: no step 99"),
     ],
 )
 def test_user_errors_are_one_line(
@@ -274,6 +275,18 @@ def test_bad_settings_file_is_one_line(env: dict[str, str]) -> None:
     )
     (home / "settings.toml").write_text("colour = 'red'\n")
     assert "unknown setting 'colour'" in fails("steps", env=env)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("nonsense://x", "is not a database URL studyplan can use"),
+        ("postgresql+nosuchdriver://u@127.0.0.1/db", "is not a database URL studyplan can use"),
+    ],
+)
+def test_bad_database_url_is_one_line(env: dict[str, str], url: str, expected: str) -> None:
+    line = fails("list", env={**env, "STUDYPLAN_DATABASE_URL": url})
+    assert line.startswith("studyplan: database error:") and expected in line
 
 
 def test_debug_shows_the_traceback(env: dict[str, str]) -> None:
