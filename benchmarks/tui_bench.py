@@ -141,6 +141,37 @@ async def key_to_repaint(env: dict[str, str], presses: int) -> tuple[float, floa
     return statistics.median(moves), p95, statistics.median(marks)
 
 
+def terminal_launch_seconds(env: dict[str, str], marker: bytes, runs: int) -> float:
+    """Median seconds from starting the real ``studyplan`` command in a 120x40 pseudo
+    terminal to the moment its output contains ``marker`` (a title on the first screen)."""
+    import fcntl
+    import pty
+    import select
+    import signal
+    import struct
+    import termios
+
+    command = str(Path(sys.executable).parent / "studyplan")
+    times = []
+    for _ in range(runs):
+        start = time.time()
+        pid, fd = pty.fork()
+        if pid == 0:  # the child: become studyplan
+            os.execve(command, [command], {**env, "TERM": "xterm-256color"})
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+        seen = b""
+        while marker not in seen:
+            ready, _, _ = select.select([fd], [], [], 10)
+            if not ready:
+                raise RuntimeError("the interface showed nothing for 10 s")
+            seen += os.read(fd, 65536)
+        times.append(time.time() - start)
+        os.kill(pid, signal.SIGTERM)
+        os.waitpid(pid, 0)
+        os.close(fd)
+    return statistics.median(times)
+
+
 def main() -> None:
     """Run every measurement and print one figure per line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -155,6 +186,8 @@ def main() -> None:
         big = prepare(root / "big", big_catalog)
         seconds, rows = launch_seconds(real, args.runs)
         print(f"tui launch to data, real catalog ({rows} rows shown): {seconds:.3f} s")
+        seconds = terminal_launch_seconds(real, b"NIPS 2015", args.runs)
+        print(f"tui launch to data in a real terminal (pty), real catalog: {seconds:.3f} s")
         seconds, rows = launch_seconds(big, args.runs)
         print(f"tui launch to data, 10,000 resources in one step ({rows} rows): {seconds:.3f} s")
         median, p95, mark = asyncio.run(key_to_repaint(big, args.presses))
