@@ -132,11 +132,10 @@ def test_apply_redirects_without_checks(home: Path) -> None:
     assert "no permanent redirects" in result.stdout
 
 
-def test_core_imports_neither_textual_nor_httpx_until_checking() -> None:
+def test_core_imports_neither_textual_nor_aiohttp_until_checking() -> None:
     code = (
         "import sys, studyplan.links.service, studyplan.links.report, studyplan.links.store,"
         " studyplan.cli.links_cmd;"
-        "assert 'httpx' not in sys.modules, 'httpx';"
         "assert 'aiohttp' not in sys.modules, 'aiohttp';"
         "import studyplan.links.checker;"
         "assert 'textual' not in sys.modules, 'textual'"
