@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import STUDYPLAN, generate_catalog, median, wall
+from common import STUDYPLAN, compile_package, generate_catalog, median, wall
 
 GC_OFF_IMPORT = "import gc; gc.disable(); import sqlmodel"
 
@@ -91,6 +91,7 @@ def main() -> None:
     parser.add_argument("--resources", type=int, default=100_000)
     parser.add_argument("--steps", type=int, default=50)
     args = parser.parse_args()
+    compile_package()
     list_vs_import(args.runs)
     at_scale(args.resources, args.steps, args.runs)
 

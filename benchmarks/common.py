@@ -14,6 +14,15 @@ import yaml
 STUDYPLAN = [str(Path(sys.executable).parent / "studyplan")]
 
 
+def compile_package() -> None:
+    """Write studyplan's bytecode, as ``pip install`` does: an editable checkout run with
+    PYTHONDONTWRITEBYTECODE would otherwise compile every module at every start."""
+    import compileall
+
+    package = Path(__file__).resolve().parent.parent / "studyplan"
+    compileall.compile_dir(str(package), quiet=1)
+
+
 def wall(cmd: list[str], env: dict[str, str] | None = None) -> float:
     """Seconds one run of ``cmd`` takes (it must succeed)."""
     start = time.perf_counter()

@@ -31,6 +31,9 @@ sys.path.insert(0, str(ROOT / "tests" / "links"))
 
 from links_server import LinkServer  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import compile_package  # noqa: E402
+
 BIN = Path(sys.executable).parent
 
 
@@ -83,6 +86,7 @@ def main() -> int:
     parser.add_argument("--max-concurrency", type=int, default=64)
     parser.add_argument("--host-concurrency", type=int, default=4)
     args = parser.parse_args()
+    compile_package()
 
     lychee = shutil.which("lychee", path=str(BIN)) or shutil.which("lychee")
     studyplan = BIN / "studyplan"

@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import generate_catalog
+from common import compile_package, generate_catalog
 
 CHILD = """
 import gc; gc.disable()  # as the studyplan command starts: see cli/main.py and cli/common.py
@@ -178,6 +178,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--presses", type=int, default=60)
     args = parser.parse_args()
+    compile_package()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         real = prepare(root / "real", None)
