@@ -58,7 +58,7 @@ def list_resources(db: Database, filters: Filters | None = None) -> list[Resourc
     if filters.tag:
         query = query.where(c.tags.like(f'%"{filters.tag}"%'))
     with db.read() as session:
-        views = [to_view(row) for row in session.execute(query)]
+        views = [to_view(row) for row in session.connection().execute(query)]
         if not views and filters.step is not None:
             _require_step(session, filters.curriculum or PRIMARY_ID, filters.step)
     return views

@@ -133,15 +133,23 @@ def view_select(table: Any) -> Select[Any]:
     ).order_by(c.curriculum_position, c.step, c.rank)
 
 
+_decode = json.JSONDecoder().decode
+
+
+def _json_list(text: str) -> Any:
+    """Decode a JSON list column; most alternatives columns are empty."""
+    return [] if text == "[]" else _decode(text)
+
+
 def to_view(row: Any) -> ResourceView:
-    """Build a :class:`ResourceView` from a row of :func:`resource_query`, positions 1-based."""
+    """Build a :class:`ResourceView` from a row of :func:`view_select`, positions 1-based."""
     return ResourceView(
         id=row[0],
         curriculum=row[1],
         step=row[2],
         position=row[3],
         title=row[4],
-        authors=json.loads(row[5]),
+        authors=_json_list(row[5]),
         kind=row[6],
         url=row[7],
         minutes=row[8],
@@ -149,8 +157,8 @@ def to_view(row: Any) -> ResourceView:
         provenance=row[10],
         provenance_reason=row[11],
         advice=row[12],
-        tags=json.loads(row[13]),
-        alternatives=json.loads(row[14]),
+        tags=_json_list(row[13]),
+        alternatives=_json_list(row[14]),
         origin=row[15],
         started_at=row[16],
         finished_at=row[17],
