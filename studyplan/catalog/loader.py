@@ -1,25 +1,26 @@
-"""Load a catalog file and report every problem as ``FILE: path: what (line N)``."""
+"""Load a catalog file and report every problem as ``FILE: path: what (line N)``.
+
+One run finds everything: YAML refusals (:mod:`studyplan.catalog.yaml_reader`), then the
+schema's errors and the semantic checks (:mod:`studyplan.catalog.semantic_checks`) together,
+sorted by line. Lines come from the tree of the one parse (:mod:`studyplan.catalog.positions`);
+the work per problem does not depend on the size of the file.
+"""
 
 from __future__ import annotations
 
-import json
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
-from studyplan.catalog.schema import CatalogSpec
+from studyplan import collector
+from studyplan.catalog.positions import TreePositions
+from studyplan.catalog.schema import MAX_MINUTES, CatalogSpec, slug_of
+from studyplan.catalog.semantic_checks import Problem, resource_ids, semantic_problems
+from studyplan.catalog.urls import url_problem
+from studyplan.catalog.yaml_reader import YamlRefused, read_yaml
 from studyplan.errors import CatalogError
-
-try:
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - libyaml missing
-    _Loader = yaml.SafeLoader
 
 
 @dataclass(frozen=True)
@@ -44,17 +45,30 @@ class CatalogInvalid(CatalogError):
     """A catalog file with one or more problems; ``issues`` lists them all."""
 
     def __init__(self, issues: list[CatalogIssue]) -> None:
-        more = (
-            f" (and {len(issues) - 1} more: run 'studyplan catalog validate')"
-            if len(issues) > 1
-            else ""
-        )
-        super().__init__(f"{issues[0]}{more}")
+        first = issues[0]
+        more = ""
+        if len(issues) > 1:
+            name = f'"{first.file}"' if any(c.isspace() for c in first.file) else first.file
+            more = f" (and {len(issues) - 1} more: run 'studyplan catalog validate {name}')"
+        super().__init__(f"{first}{more}")
         self.issues = issues
 
 
 def load_catalog(path: Path) -> CatalogSpec:
     """Parse and validate the catalog at ``path``; raise :class:`CatalogInvalid` on problems."""
+    document = read_catalog(path)
+    spec, problems = document.check()
+    if spec is None or problems:
+        raise CatalogInvalid(document.issues(problems))
+    return spec
+
+
+def read_catalog(path: Path) -> CatalogDocument:
+    """Read and parse the file at ``path`` (YAML only; :meth:`CatalogDocument.check` validates).
+
+    Raises :class:`CatalogError` if the file cannot be read and :class:`CatalogInvalid` if it
+    is not YAML the catalog rules accept.
+    """
     name = str(path)
     try:
         raw = path.read_bytes()
@@ -62,147 +76,133 @@ def load_catalog(path: Path) -> CatalogSpec:
         raise CatalogError(
             f"{name}: no such file; check the path or the 'catalog' setting"
         ) from None
+    except IsADirectoryError:
+        raise CatalogError(f"{name}: is a folder, not a catalog file") from None
     except OSError as exc:
         raise CatalogError(f"{name}: cannot read ({exc.strerror})") from None
-    data = parse_yaml(raw, name)
-    if not isinstance(data, dict):
-        raise CatalogInvalid(
-            [CatalogIssue(name, "", "the file must hold a mapping with 'steps'", 1, 1)]
-        )
     try:
-        catalog = CatalogSpec.model_validate(data)
-    except ValidationError as exc:
-        raise CatalogInvalid(_validation_issues(exc, raw, name)) from None
-    problems = semantic_issues(catalog)
-    if problems:
-        raise CatalogInvalid([_locate(raw, name, where, msg) for where, msg in problems])
-    return catalog
-
-
-def parse_yaml(raw: bytes, name: str) -> Any:
-    """Parse YAML, turning syntax errors into ``FILE:LINE:COLUMN: what``.
-
-    Large catalogs are parsed by rapidyaml (C++, about ten times faster than PyYAML);
-    whenever it refuses a file, PyYAML parses it again to say exactly where and why.
-    """
-    fast = _parse_fast(raw)
-    if fast is not _FAILED:
-        return fast
-    try:
-        return yaml.load(raw, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        what = exc.problem or exc.context or "invalid YAML"
-        if exc.context and exc.problem:
-            what = f"{exc.problem} ({exc.context})"
-        line = mark.line + 1 if mark else 1
-        column = mark.column + 1 if mark else 1
+        with collector.paused():
+            parsed = read_yaml(raw)
+    except YamlRefused as exc:
         raise CatalogInvalid(
-            [CatalogIssue(name, "", f"YAML syntax: {what}", line, column)]
+            [
+                CatalogIssue(name, format_loc(p.where), p.message, p.line, p.column)
+                for p in exc.problems
+            ]
         ) from None
-    except yaml.YAMLError as exc:
-        raise CatalogInvalid([CatalogIssue(name, "", f"YAML: {exc}", 1, 1)]) from None
+    return CatalogDocument(name, raw, parsed.data, parsed.positions)
 
 
-_FAILED = object()
-FAST_PARSE_MIN_BYTES = 256 * 1024
-"""Files smaller than this are parsed by PyYAML alone: it is fast enough there."""
+@dataclass
+class CatalogDocument:
+    """A parsed catalog file: its raw bytes and data, and where each part of it is."""
+
+    name: str
+    raw: bytes
+    data: Any
+    positions: TreePositions
+
+    def check(self) -> tuple[CatalogSpec | None, list[Problem]]:
+        """The validated catalog (``None`` if the schema refused it) and every problem found."""
+        if not isinstance(self.data, dict):
+            return None, [
+                ((), "the file must hold a mapping with 'format_version', 'source' and 'steps'")
+            ]
+        spec: CatalogSpec | None = None
+        with collector.paused():
+            try:
+                spec = CatalogSpec.model_validate(self.data)
+                problems: list[Problem] = []
+            except ValidationError as exc:
+                problems = schema_problems(exc, self.data)
+            seen = {loc for loc, _ in problems}
+            problems += [p for p in semantic_problems(self.data) if p[0] not in seen]
+        return spec, problems
+
+    def resource_ids(self) -> list[tuple[tuple[Any, ...], str]]:
+        """Every resource id in the file that is text, with its location."""
+        return list(resource_ids(self.data))
+
+    def slug(self) -> str | None:
+        """The curriculum id this file would be imported as, if its source has a title."""
+        source = self.data.get("source") if isinstance(self.data, dict) else None
+        title = source.get("title") if isinstance(source, dict) else None
+        slug = slug_of(title) if isinstance(title, str) else ""
+        return slug or None
+
+    def issues(self, problems: list[Problem]) -> list[CatalogIssue]:
+        """``problems`` with their lines, in the order of the file."""
+        positions, lines = self.positions, self.positions.lines
+        located = []
+        for loc, message in problems:
+            offset = positions.offset_of(positions.node_at(loc))
+            line = lines.line_of(offset) if offset is not None else None
+            column = lines.column_of(offset) if offset is not None and not loc else None
+            if not loc:
+                line, column = line or 1, column or 1
+            located.append(CatalogIssue(self.name, format_loc(loc), message, line, column))
+        return sorted(located, key=lambda issue: issue.line or 0)
 
 
-def _parse_fast(raw: bytes) -> Any:
-    """Parse with rapidyaml through JSON; ``_FAILED`` if unavailable or the YAML is refused."""
-    if len(raw) < FAST_PARSE_MIN_BYTES:
-        return _FAILED
-    try:
-        import ryml
-    except ImportError:  # pragma: no cover - rapidyaml is a declared dependency
-        return _FAILED
-    try:
-        with _quiet_stderr():
-            tree = ryml.parse_in_arena(raw)
-            text = ryml.emit_json_malloc(tree, tree.root_id())
-        return json.loads(text)
-    except Exception:  # rapidyaml refuses: PyYAML will say where and why
-        return _FAILED
-
-
-@contextmanager
-def _quiet_stderr() -> Iterator[None]:
-    """Silence what the C++ parser prints on standard error while it runs."""
-    try:
-        saved = os.dup(2)
-    except OSError:  # pragma: no cover - no stderr at all
-        yield
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
-
-
-def semantic_issues(catalog: CatalogSpec) -> list[tuple[tuple[Any, ...], str]]:
-    """Problems the schema alone cannot see: step order and duplicate ids."""
-    problems: list[tuple[tuple[Any, ...], str]] = []
-    if not catalog.steps:
-        problems.append((("steps",), "the catalog has no steps"))
-    seen: dict[str, str] = {}
-    for i, step in enumerate(catalog.steps):
-        if step.number != i + 1:
-            problems.append(
-                (
-                    ("steps", i, "number"),
-                    f"steps out of order: expected {i + 1}, found {step.number}",
-                )
-            )
-        for j, resource in enumerate(step.resources):
-            where = f"steps[{i}].resources[{j}]"
-            if resource.id in seen:
-                problems.append(
-                    (
-                        ("steps", i, "resources", j, "id"),
-                        f"duplicate id '{resource.id}' (first used at {seen[resource.id]})",
-                    )
-                )
-            else:
-                seen[resource.id] = where
+def schema_problems(exc: ValidationError, data: Any) -> list[Problem]:
+    """The schema's errors as ``(location, message)``, worded for a curator."""
+    problems = []
+    for error in exc.errors(include_url=False, include_input=False, include_context=False):
+        loc = tuple(part for part in error["loc"] if not _is_wrapper(part))
+        problems.append((loc, _message(error["type"], error["msg"], loc, data)))
     return problems
 
 
-def _validation_issues(exc: ValidationError, raw: bytes, name: str) -> list[CatalogIssue]:
-    issues = []
-    for error in exc.errors():
-        loc = tuple(part for part in error["loc"] if not _is_wrapper(part))
-        message = error["msg"].removeprefix("Value error, ")
-        if error["type"] == "extra_forbidden":
-            message = "unknown key (check its spelling)"
-        elif error["type"] == "missing":
-            message = "required key is missing"
-        elif error["type"] == "literal_error":
-            message = f"{message}, got {error.get('input')!r}"
-        elif error["type"] == "string_too_short":
-            message = "must not be empty"
-        elif error["type"] == "string_pattern_mismatch":
-            message = _pattern_message(loc, error.get("input"))
-        issues.append(_locate(raw, name, loc, message))
-    return issues
+def _message(kind: str, msg: str, loc: tuple[Any, ...], data: Any) -> str:
+    if kind == "extra_forbidden":
+        return "unknown key (check its spelling)"
+    if kind == "missing":
+        return "required key is missing; add it"
+    if kind == "string_too_short":
+        return "must not be empty"
+    value = value_at(data, loc)
+    if kind == "literal_error":
+        return f"{msg}, got {value!r}"
+    if kind == "string_pattern_mismatch":
+        return _pattern_message(loc, value)
+    if kind == "less_than_equal" and loc and loc[-1] == "minutes":
+        return f"must be at most {MAX_MINUTES} minutes, got {value!r}"
+    if kind == "int_type":
+        return f"must be a whole number, got {value!r}" + (
+            "; remove the quotes" if isinstance(value, str) else ""
+        )
+    if kind == "list_type":
+        return f"must be a list, got {value!r}"
+    if kind == "string_type" and isinstance(value, int | float | bool):
+        return f"must be text, got {value!r}; put it in quotes"
+    return msg.removeprefix("Value error, ")
 
 
 def _pattern_message(loc: tuple[Any, ...], value: Any) -> str:
     if loc and loc[-1] == "id":
         return f"id {value!r} must be a slug: lowercase letters, digits and dashes"
-    return f"URL must start with http:// or https:// and name a host, got {value!r}"
+    return url_problem(str(value))
 
 
 def _is_wrapper(part: Any) -> bool:
     return isinstance(part, str) and (part.startswith("function-") or part in ("str", "dict"))
 
 
-def _locate(raw: bytes, name: str, loc: tuple[Any, ...], message: str) -> CatalogIssue:
-    return CatalogIssue(name, format_loc(loc), message, line_of(raw, loc))
+_MISSING = object()
+
+
+def value_at(data: Any, loc: tuple[Any, ...]) -> Any:
+    """The value at ``loc`` in ``data`` (``None`` where the path does not lead anywhere)."""
+    for part in loc:
+        if isinstance(data, dict) and isinstance(part, str):
+            data = data.get(part, _MISSING)
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            return None
+        if data is _MISSING:
+            return None
+    return data
 
 
 def format_loc(loc: tuple[Any, ...]) -> str:
@@ -211,29 +211,3 @@ def format_loc(loc: tuple[Any, ...]) -> str:
     for part in loc:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text
-
-
-def line_of(raw: bytes, loc: tuple[Any, ...]) -> int | None:
-    """The 1-based line of the node at ``loc``, or of its nearest existing parent."""
-    try:
-        node = yaml.compose(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError:
-        return None
-    line = node.start_mark.line + 1 if node is not None else None
-    for part in loc:
-        child = _child(node, part)
-        if child is None:
-            break
-        key_node, node = child
-        line = (key_node or node).start_mark.line + 1
-    return line
-
-
-def _child(node: Any, part: Any) -> tuple[Any, Any] | None:
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if key.value == str(part):
-                return key, value
-    elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-        return None, node.value[part]
-    return None

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
@@ -17,7 +15,8 @@ from pydantic import (
     model_validator,
 )
 
-from studyplan.catalog.vocabulary import KINDS, PROVENANCES
+from studyplan.catalog.urls import URL_PATTERN, Url, is_valid_url, url_problem
+from studyplan.catalog.vocabulary import KINDS, MAX_MINUTES, PROVENANCES
 
 Kind = Literal[
     "video",
@@ -33,19 +32,31 @@ Kind = Literal[
     "course",
     "docs",
 ]
-__all__ = ["KINDS", "PROVENANCES"]
+__all__ = ["KINDS", "MAX_MINUTES", "PROVENANCES", "URL_PATTERN", "Url"]
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]$|^[a-z0-9]$")
 FORMAT_VERSION = 1
+_RESERVED_ID = re.compile(r"(?:step[ -]?)?\d+", re.IGNORECASE)
+
+
+def is_reserved_id(value: str) -> bool:
+    """Whether ``value`` reads as a step reference, so it cannot be a resource's id.
+
+    ``studyplan note`` (and the other commands taking a reference) read ``2``, ``step-2``,
+    ``step2`` and ``step 2`` as step 2; a resource with such an id could not be named.
+    """
+    return _RESERVED_ID.fullmatch(value.strip()) is not None
 
 
 def check_url(value: str) -> str:
-    """Accept only absolute http(s) URLs with a host."""
-    parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https"):
-        raise ValueError(f"URL must start with http:// or https://, got {value!r}")
-    if not parts.netloc:
-        raise ValueError(f"URL has no host: {value!r}")
+    """Return ``value`` stripped if it follows the URL rule; else ``ValueError`` saying why."""
+    if not is_valid_url(value):
+        raise ValueError(url_problem(value))
     return value.strip()
+
+
+def slug_of(title: str) -> str:
+    """A stable identifier made from a title (a curriculum's id comes from its source title)."""
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:120]
 
 
 def check_text(value: str) -> str:
@@ -59,9 +70,6 @@ def _as_list(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
-URL_PATTERN = r"^\s*https?://[^\s/?#]+"
-Url = Annotated[str, StringConstraints(strip_whitespace=True, pattern=URL_PATTERN)]
-"""An absolute http(s) URL with a host (checked natively; the loader words the message)."""
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 """Text that is not empty or blank."""
 StrList = Annotated[list[str], BeforeValidator(_as_list)]
@@ -106,7 +114,7 @@ class ResourceSpec(Strict):
     authors: StrList = Field(default_factory=list)
     kind: Kind
     url: Url
-    minutes: int = Field(ge=0)
+    minutes: int = Field(ge=0, le=MAX_MINUTES, strict=True)
     provenance: Annotated[Provenance, BeforeValidator(_provenance)]
     advice: str = ""
     tags: StrList = Field(default_factory=list)
@@ -116,7 +124,7 @@ class ResourceSpec(Strict):
 class StepSpec(Strict):
     """One step of the curriculum."""
 
-    number: int = Field(ge=1)
+    number: int = Field(ge=1, strict=True)
     title: Text
     summary: str = ""
     resources: list[ResourceSpec] = Field(default_factory=list)
@@ -131,16 +139,11 @@ class Source(Strict):
     url: Url
     date: str = ""
 
-    @field_validator("date", mode="before")
-    @classmethod
-    def _date_text(cls, value: Any) -> Any:
-        return value.isoformat() if isinstance(value, dt.date) else value
-
 
 class CatalogSpec(Strict):
     """A whole catalog file."""
 
-    format_version: int
+    format_version: int = Field(strict=True)
     source: Source
     steps: list[StepSpec]
 
@@ -156,4 +159,4 @@ class CatalogSpec(Strict):
     @property
     def slug(self) -> str:
         """A stable identifier for this curriculum, made from its title."""
-        return re.sub(r"[^a-z0-9]+", "-", self.source.title.lower()).strip("-")[:120]
+        return slug_of(self.source.title)

@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, SQLModel, col, select
 
-from studyplan.catalog.loader import CatalogInvalid, CatalogIssue
+from studyplan.catalog.id_clashes import clash_problems
+from studyplan.catalog.loader import CatalogInvalid, CatalogIssue, format_loc
 from studyplan.catalog.schema import CatalogSpec, ResourceSpec
 from studyplan.catalog.vocabulary import PRIMARY_ID
 from studyplan.db.models import Curriculum, Step, dump_json, utcnow
@@ -186,17 +187,17 @@ def _existing_resources(session: Session) -> dict[str, dict[str, Any]]:
 def _check_foreign_ids(
     catalog: CatalogSpec, existing: dict[str, dict[str, Any]], cid: str, name: str
 ) -> None:
-    issues = []
-    for i, step in enumerate(catalog.steps):
-        for j, spec in enumerate(step.resources):
-            old = existing.get(spec.id)
-            if old is not None and old["curriculum"] != cid and old["origin"] == "catalog":
-                issues.append(
-                    CatalogIssue(
-                        name,
-                        f"steps[{i}].resources[{j}].id",
-                        f"'{spec.id}' already belongs to curriculum '{old['curriculum']}'; rename it",
-                    )
-                )
-    if issues:
-        raise CatalogInvalid(issues)
+    """Refuse ids another curriculum's catalog brought in (``catalog validate`` lists them)."""
+    owners = {
+        rid: old["curriculum"]
+        for rid, old in existing.items()
+        if old["curriculum"] != cid and old["origin"] == "catalog"
+    }
+    ids = (
+        (("steps", i, "resources", j, "id"), spec.id)
+        for i, step in enumerate(catalog.steps)
+        for j, spec in enumerate(step.resources)
+    )
+    problems = clash_problems(ids, owners)
+    if problems:
+        raise CatalogInvalid([CatalogIssue(name, format_loc(loc), msg) for loc, msg in problems])

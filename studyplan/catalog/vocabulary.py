@@ -21,3 +21,6 @@ PROVENANCES = ("article", "article-recovered", "curated")
 
 PRIMARY_ID = "main"
 """Curriculum id of the catalog named in settings (the article); imported ones use their slug."""
+
+MAX_MINUTES = 100_000
+"""The longest a resource may take, in minutes (about 1,700 hours): more is a typo."""
