@@ -14,6 +14,9 @@ decides the wall time on a small machine. Measured on 2,000 URLs over 20 loopbac
 (httpx-aiohttp) 0.6 ms, aiohttp alone (C HTTP parser) 0.3 ms; with aiohttp the run waits on
 the network, not on the CPU, and the wall time is the network's. The client is used through four calls only (``_open``, ``_send``, ``aclose`` and
 :func:`describe_error`), so swapping it again stays a local change.
+
+What a request can raise because of the address or the network (:data:`REQUEST_ERRORS`)
+becomes an ``error`` result; anything else is a bug here and propagates out of the run.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import aiohttp
 
+from studyplan.links.archive import archive_url
 from studyplan.links.extract import LinkTarget, normalize_url
 from studyplan.links.policy import (
     BLOCKED_STATUSES,
@@ -82,8 +86,21 @@ def youtube_video_id(url: str) -> str | None:
     return None
 
 
+REQUEST_ERRORS: tuple[type[BaseException], ...] = (
+    aiohttp.ClientError,
+    OSError,  # refused, reset, unreachable, DNS (socket.gaierror), TLS (ssl.SSLError)
+    TimeoutError,  # asyncio.timeout in _send (asyncio.TimeoutError is the same class)
+    ValueError,  # a URL yarl cannot parse; UnicodeError (a ValueError) from IDNA encoding
+)
+"""What one request can raise because of the address or the network: it becomes an error
+result. Anything else is a bug in this program and propagates."""
+
+
 def skip_reason(url: str, options: CheckOptions) -> str | None:
-    """Why ``url`` is not fetched at all (scheme, exclusion, no host), or None to check it."""
+    """Why ``url`` is not fetched at all (scheme, exclusion), or None to check it.
+
+    Raises ValueError when ``url`` cannot be parsed (see :func:`invalid_reason`).
+    """
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
@@ -91,6 +108,16 @@ def skip_reason(url: str, options: CheckOptions) -> str | None:
         return f"{shown} links are not checked (only http and https)"
     if options.is_excluded(url):
         return "excluded by --exclude"
+    return None
+
+
+def invalid_reason(url: str) -> str | None:
+    """Why ``url`` cannot even be parsed (an unclosed ``[``, a bad port), or None."""
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # parsing the port is the check: 99999 or "x" raise
+    except ValueError as exc:
+        return f"invalid URL: {exc}"
     return None
 
 
@@ -221,9 +248,13 @@ class LinkChecker:
 
         queued = 0
         for target in targets:
+            invalid = invalid_reason(target.url)
+            if invalid is not None:
+                finish(self._unchecked(target, ERROR, invalid))
+                continue
             reason = skip_reason(target.url, self.options)
             if reason is not None:
-                finish(self._skipped(target, reason))
+                finish(self._unchecked(target, SKIPPED, reason))
                 continue
             self._scheduler.add(host_key(self._probe_url(target.url)), target)
             queued += 1
@@ -234,14 +265,12 @@ class LinkChecker:
         try:
             await asyncio.gather(*workers)
         finally:
+            # after an error (a bug: network faults are results) stop the other workers
+            # and wait for them, so none is left running against a closing session
             for task in workers:
                 task.cancel()
+            await asyncio.gather(*workers, return_exceptions=True)
         return [results[t.url] for t in targets]
-
-    async def check_url(self, url: str) -> LinkResult:
-        """Check one URL (outside a run's scheduling; used by tests and one-off checks)."""
-        results = await self.check_all([LinkTarget(normalize_url(url))])
-        return results[0]
 
     async def _worker(self, finish: Callable[[LinkResult], None]) -> None:
         while (item := await self._scheduler.next()) is not None:
@@ -253,13 +282,15 @@ class LinkChecker:
                 hold.release()
             finish(result)
 
-    def _skipped(self, target: LinkTarget, reason: str) -> LinkResult:
+    def _unchecked(self, target: LinkTarget, status: str, reason: str) -> LinkResult:
+        """The result of a target never fetched: skipped, or an address that does not parse."""
         return LinkResult(
             url=target.url,
-            status=SKIPPED,
+            status=status,
             error=reason,
             resources=list(target.resources),
             checked_at=utcnow(),
+            archive_url=archive_url(target.url, target.created_at),
         )
 
     def _probe_url(self, url: str) -> str:
@@ -297,6 +328,7 @@ class LinkChecker:
             error=outcome.error,
             resources=list(target.resources),
             checked_at=utcnow(),
+            archive_url=archive_url(target.url, target.created_at),
         )
         if youtube:
             result.final_url, result.redirects = target.url, []
@@ -326,13 +358,17 @@ class LinkChecker:
             await hold.move_to(host_key(current))
             try:
                 code, headers = await self._probe(current)
-            except Exception as exc:
+            except REQUEST_ERRORS as exc:
                 message, retryable = describe_error(exc, self.options.timeout)
                 return _Outcome(None, current, chain, message, retryable)
             location = headers.get("location")
             if code in REDIRECT_STATUSES and location:
                 chain.append({"url": current, "status": code})
-                target = normalize_url(urljoin(current, location.strip()))
+                target = _redirect_target(current, location)
+                if target is None:
+                    return _Outcome(
+                        code, current, chain, f"redirect to an invalid URL {location!r}"
+                    )
                 if target in seen:
                     return _Outcome(code, target, chain, f"redirect loop back to {target}")
                 if len(chain) > self.options.max_redirects:
@@ -370,6 +406,15 @@ class LinkChecker:
         else:
             response.close()  # drop the connection rather than read a body of any size
         return response.status, response.headers
+
+
+def _redirect_target(current: str, location: str) -> str | None:
+    """The absolute address a ``Location`` header points to, or None if it cannot be parsed."""
+    try:
+        target = normalize_url(urljoin(current, location.strip()))
+    except ValueError:
+        return None
+    return None if invalid_reason(target) else target
 
 
 async def check_targets(

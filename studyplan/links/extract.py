@@ -9,11 +9,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
-from studyplan.errors import LinkCheckError, UsageError
+from studyplan.errors import LinkCheckError, NotFoundError, UsageError
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from markdown_it import MarkdownIt
 
 
 @dataclass
@@ -25,6 +32,9 @@ class LinkTarget:
     """Catalog resource ids whose address this is."""
     sources: list[str] = field(default_factory=list)
     """Files (or ``database``) where the URL was found."""
+    created_at: datetime | None = None
+    """When the oldest database resource with this address was added (None outside the
+    database): a resource added today can have no archived copy yet."""
 
 
 class TargetSet:
@@ -33,8 +43,14 @@ class TargetSet:
     def __init__(self) -> None:
         self._by_url: dict[str, LinkTarget] = {}
 
-    def add(self, url: str, resource: str | None = None, source: str | None = None) -> None:
-        """Record that ``url`` is used (by ``resource``, in ``source``)."""
+    def add(
+        self,
+        url: str,
+        resource: str | None = None,
+        source: str | None = None,
+        created_at: datetime | None = None,
+    ) -> None:
+        """Record that ``url`` is used (by ``resource`` added at ``created_at``, in ``source``)."""
         key = normalize_url(url)
         if not key:
             return
@@ -45,6 +61,8 @@ class TargetSet:
             target.resources.append(resource)
         if source and source not in target.sources:
             target.sources.append(source)
+        if created_at is not None and (target.created_at is None or created_at < target.created_at):
+            target.created_at = created_at
 
     def targets(self) -> list[LinkTarget]:
         """Every target, in the order first seen."""
@@ -107,8 +125,14 @@ def _inline_target(text: str, start: int) -> str:
     return text[start:end]
 
 
-def urls_in_markdown(text: str) -> list[str]:
-    """URLs in Markdown: inline links, reference definitions, autolinks and bare URLs."""
+def urls_in_markdown(text: str, include_verbatim: bool = False) -> list[str]:
+    """URLs in Markdown: inline links, reference definitions, autolinks and bare URLs.
+
+    Code is not links: URLs in code spans, fenced and indented code blocks are left out
+    unless ``include_verbatim`` (as lychee does without ``--include-verbatim``).
+    """
+    if not include_verbatim:
+        text = without_verbatim(text)
     found: list[str] = []
     for match in _MD_INLINE.finditer(text):
         target = _inline_target(text, match.end())
@@ -119,19 +143,108 @@ def urls_in_markdown(text: str) -> list[str]:
     return found
 
 
+@cache
+def _block_parser() -> MarkdownIt:
+    """A CommonMark block parser (inline parsing off: only the blocks' line ranges matter).
+
+    markdown-it-py is already installed with rich and Textual; imported here, on first use.
+    """
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").disable("inline")
+
+
+def without_verbatim(text: str) -> str:
+    """``text`` with its code blocks (fenced or indented) and code spans blanked out.
+
+    Blocks come from a CommonMark parser, so indented lines that continue a list item stay
+    text; code spans are found in what is left, paragraph by paragraph. Line breaks are kept.
+    """
+    text = re.sub(r"\r\n?", "\n", text)
+    if _MAY_HOLD_CODE_BLOCKS.search(text):
+        lines = text.split("\n")
+        for token in _block_parser().parse(text):
+            if token.type in ("fence", "code_block") and token.map is not None:
+                start, end = token.map
+                lines[start:end] = [""] * (end - start)
+        text = "\n".join(lines)
+    if "`" not in text:
+        return text
+    paragraphs = re.split(r"(\n[ \t]*\n)", text)
+    return "".join(_without_code_spans(p) for p in paragraphs)
+
+
+_MAY_HOLD_CODE_BLOCKS = re.compile(r"```|~~~|^[ >]*(?: {4}|\t)", re.MULTILINE)
+"""Text without a fence or an indented line (in a block quote or not) has no code block: no
+need to parse it (the parser costs some 30 µs a line, and 40 ms to import)."""
+
+
+_BACKTICKS = re.compile(r"`+")
+
+
+def _escaped(text: str, index: int) -> bool:
+    """Whether the character at ``index`` follows an odd number of backslashes."""
+    count = 0
+    while index - count > 0 and text[index - count - 1] == "\\":
+        count += 1
+    return count % 2 == 1
+
+
+def _without_code_spans(text: str) -> str:
+    """``text`` with each code span (a backtick run up to the next run as long) blanked."""
+    chars = list(text)
+    position = 0
+    while (opening := _BACKTICKS.search(text, position)) is not None:
+        start, size = opening.start(), len(opening.group())
+        if _escaped(text, start):  # "\`" is a literal backtick; the rest of the run may open
+            start, size = start + 1, size - 1
+        closing = _closing_run(text, opening.end(), size) if size else None
+        if closing is None:
+            position = opening.end()
+            continue
+        for index in range(start, closing):
+            if chars[index] != "\n":
+                chars[index] = " "
+        position = closing
+    return "".join(chars)
+
+
+def _closing_run(text: str, start: int, size: int) -> int | None:
+    """The end of the first run of exactly ``size`` backticks from ``start``, or None."""
+    for run in _BACKTICKS.finditer(text, start):
+        if len(run.group()) == size:
+            return run.end()
+    return None
+
+
+_HINT_RELS = frozenset({"preconnect", "dns-prefetch"})
+"""``<link rel>`` values that name a server to warm up, not a document to fetch."""
+
+
 class _LinkParser(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.urls: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "link" and _is_hint(attrs):
+            return
         for name, value in attrs:
             if name in ("href", "src") and value and _SCHEME.match(value.strip()):
                 self.urls.append(value.strip())
 
 
+def _is_hint(attrs: list[tuple[str, str | None]]) -> bool:
+    """Whether a ``<link>`` is a connection hint (``preconnect``, ``dns-prefetch``)."""
+    rels = {word for name, value in attrs if name == "rel" for word in (value or "").split()}
+    return bool({r.lower() for r in rels} & _HINT_RELS)
+
+
 def urls_in_html(text: str) -> list[str]:
-    """Absolute URLs in ``href`` and ``src`` attributes of an HTML document."""
+    """Absolute URLs in ``href`` and ``src`` attributes of an HTML document.
+
+    ``<link rel="preconnect">`` and ``<link rel="dns-prefetch">`` are hints, not links.
+    """
     parser = _LinkParser()
     parser.feed(text)
     parser.close()
@@ -152,7 +265,8 @@ def add_catalog(targets: TargetSet, path: Path, step: int | None = None) -> None
     catalog = load_catalog(path)
     numbers = {s.number for s in catalog.steps}
     if step is not None and step not in numbers:
-        raise UsageError(f"{path}: there is no step {step}; steps are {sorted(numbers)}")
+        listed = ", ".join(str(n) for n in sorted(numbers))
+        raise NotFoundError(f"{path}: no step {step}; its steps are {listed}")
     for spec in catalog.steps:
         if step is not None and spec.number != step:
             continue
@@ -160,8 +274,14 @@ def add_catalog(targets: TargetSet, path: Path, step: int | None = None) -> None
             targets.add(resource.url, resource.id, str(path))
 
 
-def extract_files(paths: Iterable[Path], step: int | None = None) -> TargetSet:
-    """Collect the links of ``paths`` (catalog YAML, Markdown, HTML or plain text)."""
+def extract_files(
+    paths: Iterable[Path], step: int | None = None, include_verbatim: bool = False
+) -> TargetSet:
+    """Collect the links of ``paths`` (catalog YAML, Markdown, HTML or plain text).
+
+    In Markdown, URLs in code are left out unless ``include_verbatim``. reStructuredText is
+    read as plain text: its backticks mark links and roles, not code.
+    """
     targets = TargetSet()
     for path in paths:
         try:
@@ -178,8 +298,8 @@ def extract_files(paths: Iterable[Path], step: int | None = None) -> TargetSet:
         suffix = path.suffix.lower()
         if suffix in (".html", ".htm", ".xhtml"):
             urls = urls_in_html(text)
-        elif suffix in (".md", ".markdown", ".mdx", ".rst"):
-            urls = urls_in_markdown(text)
+        elif suffix in (".md", ".markdown", ".mdx"):
+            urls = urls_in_markdown(text, include_verbatim)
         else:
             urls = urls_in_text(text)
         for url in urls:

@@ -13,7 +13,10 @@ from email.utils import parsedate_to_datetime
 
 from studyplan.errors import UsageError
 
-DEFAULT_ACCEPT = frozenset(range(200, 300))
+SUCCESS_CODES = frozenset(range(200, 300))
+"""The 2xx codes: alive unless an ``--accept`` list names 2xx codes of its own."""
+
+DEFAULT_ACCEPT = SUCCESS_CODES
 """Status codes counted alive unless ``--accept`` says otherwise."""
 
 DEFAULT_USER_AGENT = "studyplan-linkcheck/0.1 (+https://github.com/studyplan)"
@@ -106,30 +109,52 @@ def parse_duration(text: str) -> timedelta:
     return timedelta(seconds=value)
 
 
+_ACCEPT_PART = re.compile(r"^(\d*)\.\.(=?)(\d*)$|^(\d+)-(\d+)$|^(\d+)$")
+
+
+def _accept_part(part: str) -> range:
+    """The codes of one ``--accept`` item: ``403``, ``200..=299``, ``200..300``, ``..=204``,
+    ``500..`` (lychee's syntax) or ``200-299``; ValueError if it is none of them."""
+    match = _ACCEPT_PART.match(part)
+    if match is None:
+        raise ValueError(part)
+    low, inclusive, high, dash_low, dash_high, single = match.groups()
+    if single is not None:
+        return range(int(single), int(single) + 1)
+    if dash_low is not None:
+        return range(int(dash_low), int(dash_high) + 1)
+    if not low and not high:
+        raise ValueError(part)
+    end = int(high) + (1 if inclusive else 0) if high else 1000
+    return range(int(low) if low else 100, end)
+
+
 def parse_accept(text: str) -> frozenset[int]:
-    """Parse ``200..=299,429`` or ``200-299, 403`` (lychee's range syntax too) into codes."""
+    """The status codes counted alive for ``--accept text``.
+
+    ``text`` lists codes and ranges separated by commas or spaces, in lychee's syntax:
+    ``403``, ``200..=299`` (inclusive), ``200..300`` (exclusive), ``..=204``, ``500..``;
+    ``200-299`` works too. A list that names any 2xx code is the whole list (the user chose
+    their 2xx codes); any other list is added to 200..=299, so ``403,404`` keeps 200 alive.
+    Raises :class:`UsageError` with one line saying what is wrong.
+    """
     codes: set[int] = set()
     for part in re.split(r"[,\s]+", text.strip()):
         if not part:
             continue
         try:
-            if ".." in part:
-                low, high = part.split("..", 1)
-                inclusive = high.startswith("=")
-                start = int(low) if low else 100
-                end = int(high.lstrip("=")) if high.lstrip("=") else 999
-                codes.update(range(start, end + 1 if inclusive else end))
-            elif "-" in part:
-                low, high = part.split("-", 1)
-                codes.update(range(int(low), int(high) + 1))
-            else:
-                codes.add(int(part))
+            span = _accept_part(part)
         except ValueError:
             raise UsageError(
                 f"--accept {text!r}: {part!r} is not a status code or range (e.g. 200..=299,403)"
             ) from None
+        if not span:
+            raise UsageError(f"--accept {text!r}: the range {part!r} holds no status code")
+        codes.update(span)
     if not codes or any(not 100 <= c <= 999 for c in codes):
         raise UsageError(f"--accept {text!r}: give status codes between 100 and 999")
+    if codes.isdisjoint(SUCCESS_CODES):
+        codes |= SUCCESS_CODES
     return frozenset(codes)
 
 

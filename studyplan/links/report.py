@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from studyplan.errors import UsageError
-from studyplan.links.result import STATUSES, LinkResult, archive_url
+from studyplan.links.result import STATUSES, LinkResult
 
 if TYPE_CHECKING:
     from studyplan.links.service import LinkState
@@ -67,8 +67,8 @@ def _results_table(results: Sequence[LinkResult], reused: int) -> str:
         code = str(r.http_status) if r.http_status is not None else "-"
         line = f"{r.status:<10} {code:>3}  {r.url:<{width}}  {_detail(r)}".rstrip()
         lines.append(line)
-        if r.failed:
-            lines.append(f"{'':<16}archived: {archive_url(r.url)}")
+        if r.failed and r.archive_url:
+            lines.append(f"{'':<16}archived: {r.archive_url}")
     lines.append(summary_line(results, reused))
     return "\n".join(lines)
 
@@ -88,8 +88,8 @@ def _results_markdown(results: Sequence[LinkResult], reused: int) -> str:
     ]
     for r in results:
         detail = _md(_detail(r))
-        if r.failed:
-            detail = f"{detail} ([archived copy]({archive_url(r.url)}))".strip()
+        if r.failed and r.archive_url:
+            detail = f"{detail} ([archived copy]({r.archive_url}))".strip()
         code = str(r.http_status) if r.http_status is not None else ""
         lines.append(
             f"| {r.status} | {code} | <{r.url}> | {_md(', '.join(r.resources))} | {detail} |"
@@ -117,17 +117,37 @@ def _alternative_text(alt: dict[str, Any]) -> str:
     return f"{alt.get('title', '')}: {alt.get('url', '')}{why}"
 
 
+STATE_HEADERS = ("STATUS", "CHECKED", "RESOURCE", "URL", "DETAIL")
+"""The column names of the ``links report`` table."""
+
+
+def _state_row(state: LinkState) -> list[str]:
+    when = state.checked_at.strftime("%Y-%m-%d %H:%M") if state.checked_at else "never"
+    moved = f"moved to {state.final_url}" if state.status == "redirected" else ""
+    return [_streak(state), when, state.resource_id, state.url, state.error or moved]
+
+
+def _what_to_do(state: LinkState) -> list[str]:
+    """The indented lines under a failed resource: its archived copy and alternatives."""
+    if not state.failed:
+        return []
+    lines = [f"{'':<4}archived: {state.archive_url}"] if state.archive_url else []
+    return lines + [f"{'':<4}instead: {_alternative_text(a)}" for a in state.alternatives]
+
+
 def _states_table(states: Sequence[LinkState]) -> str:
-    lines = []
-    for s in states:
-        when = s.checked_at.strftime("%Y-%m-%d %H:%M") if s.checked_at else "never"
-        detail = s.error or (f"moved to {s.final_url}" if s.status == "redirected" else "")
-        lines.append(f"{_streak(s):<32} {when:<16}  {s.resource_id}  {s.url}  {detail}".rstrip())
-        if s.failed:
-            lines.append(f"{'':<4}archived: {s.archive_url}")
-            lines.extend(f"{'':<4}instead: {_alternative_text(a)}" for a in s.alternatives)
-    counts = Counter(s.status for s in states)
-    lines.append(f"{len(states)} resources: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+    rows = [_state_row(s) for s in states]
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(STATE_HEADERS)]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    lines = [line(STATE_HEADERS)] if rows else []
+    for state, row in zip(states, rows, strict=True):
+        lines.append(line(row))
+        lines.extend(_what_to_do(state))
+    counts = ", ".join(f"{n} {k}" for k, n in Counter(s.status for s in states).items())
+    lines.append(f"{len(states)} resources: {counts}" if counts else "0 resources")
     return "\n".join(lines)
 
 
@@ -142,7 +162,7 @@ def _states_markdown(states: Sequence[LinkState]) -> str:
         when = s.checked_at.strftime("%Y-%m-%d") if s.checked_at else "never"
         todo = ""
         if s.failed:
-            options = [f"[archived copy]({s.archive_url})"]
+            options = [f"[archived copy]({s.archive_url})"] if s.archive_url else []
             options += [f"[{_md(a.get('title', ''))}]({a.get('url', '')})" for a in s.alternatives]
             todo = "; ".join(options)
         elif s.status == "redirected":

@@ -22,13 +22,6 @@ FAILED = frozenset({DEAD, ERROR})
 REUSABLE = frozenset({ALIVE, REDIRECTED})
 """Statuses a later run may reuse instead of asking again (failures are never reused)."""
 
-ARCHIVE_PREFIX = "https://web.archive.org/web/2016/"
-
-
-def archive_url(url: str) -> str:
-    """The Wayback Machine's copy of ``url`` nearest to 2016 (built offline, never fetched)."""
-    return ARCHIVE_PREFIX + url
-
 
 @dataclass
 class LinkResult:
@@ -47,6 +40,10 @@ class LinkResult:
     checked_at: datetime | None = None
     cached: bool = False
     """Whether this result was reused from an earlier run (within ``--max-age``)."""
+    archive_url: str | None = None
+    """The Wayback Machine copy of ``url``, or None when none can exist (a loopback, private or
+    reserved host, or a catalog resource added today): see :mod:`studyplan.links.archive`.
+    Reports offer it for failed results only."""
 
     @property
     def failed(self) -> bool:
@@ -59,7 +56,10 @@ class LinkResult:
         return self.status == REDIRECTED and bool(self.final_url) and self.final_url != self.url
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of a result (``links check --format json``)."""
+        """The JSON shape of a result (``links check --format json``).
+
+        ``archive_url`` is there only for a failed result that has an archived copy.
+        """
         data: dict[str, Any] = {
             "url": self.url,
             "status": self.status,
@@ -75,6 +75,6 @@ class LinkResult:
             else None,
             "cached": self.cached,
         }
-        if self.failed:
-            data["archive_url"] = archive_url(self.url)
+        if self.failed and self.archive_url is not None:
+            data["archive_url"] = self.archive_url
         return data

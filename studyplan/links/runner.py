@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from studyplan.links.archive import archive_url
 from studyplan.links.extract import LinkTarget
 from studyplan.links.policy import CheckOptions
 from studyplan.links.result import LinkResult
@@ -61,6 +62,7 @@ async def run_check(
         cached = reused.get(target.url)
         if cached is not None:
             cached.resources = list(target.resources)
+            cached.archive_url = archive_url(target.url, target.created_at)
             done += 1
             if progress is not None:
                 progress(cached, done, total)

@@ -21,9 +21,10 @@ from studyplan.db.database import Database
 from studyplan.db.models import Resource, Step, dump_json, utcnow
 from studyplan.errors import NotFoundError
 from studyplan.links import store
+from studyplan.links.archive import archive_url
 from studyplan.links.extract import LinkTarget, TargetSet
 from studyplan.links.policy import CheckOptions
-from studyplan.links.result import FAILED, REDIRECTED, archive_url
+from studyplan.links.result import FAILED, REDIRECTED
 from studyplan.links.runner import CheckRun, ProgressCallback, run_check, store_results
 
 __all__ = [
@@ -58,19 +59,21 @@ class LinkState:
     failing_streak: int = 0
     """How many of the latest checks in a row were dead or errors."""
     alternatives: list[dict[str, Any]] = field(default_factory=list)
+    archive_url: str | None = None
+    """The Wayback Machine copy of ``url``, or None when none can exist (a loopback, private or
+    reserved host, or a resource added today): see :mod:`studyplan.links.archive`. Reports
+    and the interface offer it only when the address :attr:`failed`."""
 
     @property
     def failed(self) -> bool:
         """Whether the latest check found the address dead or failing."""
         return self.status in FAILED
 
-    @property
-    def archive_url(self) -> str:
-        """The Wayback Machine copy to offer when the address is dead (built offline)."""
-        return archive_url(self.url)
-
     def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of a state (``links report --format json``)."""
+        """The JSON shape of a state (``links report --format json``).
+
+        A failed state has ``alternatives``, and ``archive_url`` when a copy can exist.
+        """
         data: dict[str, Any] = {
             "resource": self.resource_id,
             "title": self.title,
@@ -86,7 +89,8 @@ class LinkState:
             "failing_streak": self.failing_streak,
         }
         if self.failed:
-            data["archive_url"] = self.archive_url
+            if self.archive_url is not None:
+                data["archive_url"] = self.archive_url
             data["alternatives"] = self.alternatives
         return data
 
@@ -103,18 +107,50 @@ def _current_resources(db: Database, step: int | None, *columns: Any) -> list[An
     if step is not None:
         query = query.where(col(Step.number) == step, col(Step.curriculum_id) == PRIMARY_ID)
     with db.read() as session:
-        return list(session.execute(query).all())
+        rows = list(session.execute(query).all())
+        if step is not None and not rows:
+            _require_step(session, step)
+    return rows
+
+
+def _require_step(session: Any, number: int) -> None:
+    """Raise :class:`NotFoundError` unless the main curriculum has a current step ``number``."""
+    query = sa_select(col(Step.id)).where(
+        col(Step.curriculum_id) == PRIMARY_ID,
+        col(Step.number) == number,
+        col(Step.retired_at).is_(None),
+    )
+    if session.execute(query).first() is None:
+        raise NotFoundError(f"no step {number}; 'studyplan steps' lists them")
 
 
 def database_targets(db: Database, step: int | None = None) -> list[LinkTarget]:
-    """The addresses of every current resource in the database (of step ``step`` if given)."""
-    rows = _current_resources(db, step, col(Resource.id), col(Resource.url))
-    if step is not None and not rows:
-        raise NotFoundError(f"step {step} has no resources; 'studyplan steps' lists the steps")
+    """The addresses of every current resource in the database (of step ``step`` if given).
+
+    An unknown step raises :class:`NotFoundError`; a step without resources gives no targets.
+    """
+    rows = _current_resources(
+        db,
+        step,
+        col(Resource.id),
+        col(Resource.url),
+        col(Resource.created_at),
+        col(Resource.origin),
+    )
     targets = TargetSet()
-    for resource_id, url in rows:
-        targets.add(url, resource_id, "database")
+    for resource_id, url, created_at, origin in rows:
+        targets.add(url, resource_id, "database", _added_at(created_at, origin))
     return targets.targets()
+
+
+def _added_at(created_at: datetime | None, origin: str) -> datetime | None:
+    """When the learner added a resource of their own; None for the catalog's resources.
+
+    The catalog's addresses come from the article and its curators, written long before
+    the day a database was created, so the "added today, no archive yet" rule is only for
+    the learner's own additions.
+    """
+    return created_at if origin == "user" else None
 
 
 async def check_resources(
@@ -127,8 +163,14 @@ async def check_resources(
     return await run_check(database_targets(db, step), options, db, progress)
 
 
-def latest_states(db: Database, step: int | None = None) -> dict[str, LinkState]:
-    """The latest link state of every current resource, keyed by resource id."""
+def latest_states(
+    db: Database, step: int | None = None, now: datetime | None = None
+) -> dict[str, LinkState]:
+    """The latest link state of every current resource, keyed by resource id.
+
+    An unknown ``step`` raises :class:`NotFoundError`. ``now`` (default: the current time)
+    decides which resources were added today and so can have no archived copy.
+    """
     rows = _current_resources(
         db,
         step,
@@ -137,12 +179,15 @@ def latest_states(db: Database, step: int | None = None) -> dict[str, LinkState]
         col(Resource.url),
         col(Resource.alternatives),
         col(Step.number),
+        col(Resource.created_at),
+        col(Resource.origin),
     )
     urls = [row[2] for row in rows]
     latest = store.latest_results(db, urls)
     streaks = store.failing_streaks(db, urls)
+    now = now or utcnow()
     states: dict[str, LinkState] = {}
-    for resource_id, title, url, alternatives, number in rows:
+    for resource_id, title, url, alternatives, number, created_at, origin in rows:
         state = LinkState(
             resource_id,
             title,
@@ -150,6 +195,7 @@ def latest_states(db: Database, step: int | None = None) -> dict[str, LinkState]
             number,
             alternatives=_alternatives(alternatives),
             failing_streak=streaks.get(url, 0),
+            archive_url=archive_url(url, _added_at(created_at, origin), now),
         )
         found = latest.get(url)
         if found is not None:

@@ -1,7 +1,7 @@
 """Keep link-check results in the database (table ``link_check``, one row per check).
 
 Successes younger than ``max_age`` are reused by the next run; failures never are. The
-history answers "dead for the last N checks".
+rows kept answer "dead for the last N checks" (:func:`failing_streaks`).
 """
 
 from __future__ import annotations
@@ -125,15 +125,3 @@ def failing_streaks(db: Database, urls: Iterable[str]) -> dict[str, int]:
                     broken.add(url)
                     streaks.setdefault(url, 0)
     return streaks
-
-
-def history(db: Database, url: str, limit: int = 20) -> list[LinkResult]:
-    """The last ``limit`` checks of ``url``, newest first."""
-    with db.read() as session:
-        rows = session.scalars(
-            select(LinkCheck)
-            .where(col(LinkCheck.url) == url)
-            .order_by(col(LinkCheck.id).desc())
-            .limit(limit)
-        )
-        return [_result(row) for row in rows]

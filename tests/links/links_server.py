@@ -14,9 +14,14 @@ chosen by the path:
 ``/ratelimit-date/<key>?n=``     429 with an HTTP-date Retry-After two seconds ahead
 ``/flaky/<key>?n=&code=``        ``code`` (default 503) the first n times, then 200
 ``/drop/<key>?n=``               closes the connection without answering n times, then 200
+``/keepalive/<key>``             200 as a connection's first request; any later request on
+                                 the same (kept-alive) connection: closed without an answer
+``/garbage``                     answers with a line that is not HTTP, then closes
+``/badredirect``                 302 to ``http://[::1/x``, an address that cannot be parsed
 ``/nohead``                      HEAD 405, GET 200
 ``/forbidden``                   403 always
 ``/hang``                        never answers
+``/gate/<key>``                  waits until the test calls ``open_gate(key)``, then 200
 ``/endless``                     HEAD 405; GET streams an endless body (counts bytes sent)
 ``/vi/<id>/0.jpg``               a YouTube thumbnail stand-in: 200 for ids in ``videos``
 ``/bigheaders``                  200 with a 20 kB header and 200 more (as some sites send)
@@ -29,6 +34,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import threading
 import time
 from collections import Counter
@@ -46,6 +52,7 @@ class LinkServer:
         self.plain_port = 0
         """A port that answers TLS handshakes with plain HTTP (for TLS failure tests)."""
         self.videos: set[str] = set()
+        self._gates: dict[str, asyncio.Event] = {}
         self.hits: Counter[str] = Counter()
         self.methods: list[tuple[str, str]] = []
         self.active: Counter[str] = Counter()
@@ -99,6 +106,17 @@ class LinkServer:
         self.endless_bytes = 0
         self.first_hit_at = self.last_hit_at = None
 
+    def open_gate(self, key: str) -> None:
+        """Let every request to ``/gate/<key>`` (waiting or to come) be answered."""
+        assert self._loop is not None
+        self._loop.call_soon_threadsafe(lambda: self._gate(key).set())
+
+    def _gate(self, key: str) -> asyncio.Event:
+        gate = self._gates.get(key)
+        if gate is None:
+            gate = self._gates[key] = asyncio.Event()
+        return gate
+
     def url(self, path: str, host: int = 1) -> str:
         """``http://127.0.0.<host>:<port><path>``."""
         return f"http://127.0.0.{host}:{self.port}{path}"
@@ -146,13 +164,13 @@ class LinkServer:
         host = writer.get_extra_info("sockname")[0]
         self._writers.add(writer)
         try:
-            while True:
+            for nth in itertools.count(1):
                 try:
                     head = await reader.readuntil(b"\r\n\r\n")
                 except (asyncio.IncompleteReadError, asyncio.LimitOverrunError):
                     return
                 method, target = head.split(b"\r\n", 1)[0].decode("latin-1").split(" ")[:2]
-                keep = await self._serve(host, method, target, writer)
+                keep = await self._serve(host, method, target, writer, nth)
                 if not keep:
                     return
         except (ConnectionError, OSError):
@@ -163,8 +181,9 @@ class LinkServer:
                 writer.close()
 
     async def _serve(
-        self, host: str, method: str, target: str, writer: asyncio.StreamWriter
+        self, host: str, method: str, target: str, writer: asyncio.StreamWriter, nth: int = 1
     ) -> bool:
+        """Count the request (``nth`` on its connection) and answer it; False to hang up."""
         parts = urlsplit(target)
         path = parts.path
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
@@ -179,6 +198,9 @@ class LinkServer:
         try:
             if self.default_delay:
                 await asyncio.sleep(self.default_delay)
+            if path.startswith("/keepalive/") and nth > 1:
+                writer.transport.abort()  # a kept-alive connection the server gave up on
+                return False
             return await self._route(method, path, query, writer)
         finally:
             self.active[host] -= 1
@@ -221,10 +243,17 @@ class LinkServer:
                 if name == "ratelimit-date":
                     after = formatdate(time.time() + 2, usegmt=True)
                 return self._reply(writer, method, 429, {"Retry-After": after})
+        elif name == "garbage":
+            writer.write(b"NOT HTTP AT ALL\r\n\r\n")
+            return False
+        elif name == "badredirect":
+            return self._reply(writer, method, 302, {"Location": "http://[::1/x"})
         elif name == "nohead" and method == "HEAD":
             return self._reply(writer, method, 405)
         elif name == "hang":
             await asyncio.sleep(3600)
+        elif name == "gate":
+            await self._gate(pieces[1]).wait()
         elif name == "endless":
             if method == "HEAD":
                 return self._reply(writer, method, 405)

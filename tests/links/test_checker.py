@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 
+import aiohttp
+import pytest
 from links_server import LinkServer
 
-from studyplan.links.checker import check_targets, describe_error, youtube_video_id
+from studyplan.links.checker import LinkChecker, check_targets, describe_error, youtube_video_id
 from studyplan.links.extract import LinkTarget, TargetSet, urls_in_markdown
 from studyplan.links.policy import CheckOptions
 from studyplan.links.result import LinkResult
@@ -277,3 +281,166 @@ async def test_progress_called_for_each_url(server: LinkServer, fast: CheckOptio
     urls = [server.url("/ok/1"), server.url("/ok/2"), "mailto:x@y.z"]
     await check_targets([LinkTarget(u) for u in urls], fast, lambda r, d, t: seen.append((d, t)))
     assert sorted(seen) == [(1, 3), (2, 3), (3, 3)]
+
+
+# --- what a request may raise: network faults become results, bugs propagate --------------
+
+
+class _BuggyChecker(LinkChecker):
+    """A checker with a programming error where the request is sent."""
+
+    async def _send(self, method: str, url: str) -> tuple[int, Mapping[str, str]]:
+        raise TypeError("a bug in our own code")
+
+
+async def test_a_bug_in_the_checker_propagates(server: LinkServer, fast: CheckOptions) -> None:
+    targets = [LinkTarget(server.url(f"/ok/bug/{i}", host=1 + i % 2)) for i in range(4)]
+    async with _BuggyChecker(fast) as checker:
+        with pytest.raises(TypeError, match="a bug in our own code"):
+            await checker.check_all(targets)
+
+
+@pytest.mark.parametrize(
+    ("path", "error"),
+    [
+        ("refused", "connection refused"),
+        ("/hang", "timeout: no answer within 0.3 s"),
+        ("/drop/reset?n=1", "connection dropped"),
+        ("/garbage", "bad HTTP response"),
+    ],
+)
+async def test_network_faults_are_results(
+    server: LinkServer, fast: CheckOptions, path: str, error: str
+) -> None:
+    url = "http://127.0.0.1:1/" if path == "refused" else server.url(path)
+    result = await check(url, dataclasses.replace(fast, retries=0, timeout=0.3))
+    assert result.status == "error"
+    assert result.error.startswith(error)
+    assert result.attempts == 1
+
+
+async def test_an_address_that_does_not_parse_is_an_error_result(
+    server: LinkServer, fast: CheckOptions
+) -> None:
+    results = await check_targets(
+        [LinkTarget("http://[::1/x"), LinkTarget(server.url("/ok/after-bad"))], fast
+    )
+    assert [r.status for r in results] == ["error", "alive"]
+    assert results[0].error.startswith("invalid URL")
+
+
+async def test_a_redirect_to_an_address_that_does_not_parse_is_an_error(
+    server: LinkServer, fast: CheckOptions
+) -> None:
+    result = await check(server.url("/badredirect"), fast)
+    assert result.status == "error"
+    assert result.error == "redirect to an invalid URL 'http://[::1/x'"
+    assert result.redirects == [{"url": server.url("/badredirect"), "status": 302}]
+
+
+# --- aiohttp's silent retry on a reused connection is off --------------------------------
+
+
+async def test_aiohttp_still_has_the_silent_retry_switch() -> None:
+    # checker._open turns it off through a private attribute; an aiohttp that renames or
+    # drops it must fail here rather than let requests be resent behind our back
+    assert "_retry_connection" in aiohttp.ClientSession.ATTRS
+    async with aiohttp.ClientSession() as session:
+        assert session._retry_connection is True
+
+
+class _SilentRetryChecker(LinkChecker):
+    """The checker with aiohttp's own retry left on: the control experiment."""
+
+    def _open(self) -> aiohttp.ClientSession:
+        session = super()._open()
+        session._retry_connection = True
+        return session
+
+
+def _one_connection(fast: CheckOptions, retries: int) -> CheckOptions:
+    return dataclasses.replace(fast, max_concurrency=1, host_concurrency=1, retries=retries)
+
+
+async def _on_a_reused_connection(
+    server: LinkServer, options: CheckOptions, checker: type[LinkChecker] = LinkChecker
+) -> LinkResult:
+    """Check /keepalive/first then /keepalive/second over one kept-alive connection.
+
+    The server answers the first and hangs up on the second without answering it.
+    """
+    targets = [
+        LinkTarget(server.url("/keepalive/first")),
+        LinkTarget(server.url("/keepalive/second")),
+    ]
+    async with checker(options) as running:
+        first, second = await running.check_all(targets)
+    assert first.status == "alive" and first.attempts == 1
+    return second
+
+
+async def test_a_dropped_reused_connection_is_not_resent_silently(
+    server: LinkServer, fast: CheckOptions
+) -> None:
+    second = await _on_a_reused_connection(server, _one_connection(fast, retries=0))
+    assert second.status == "error"
+    assert second.error.startswith("connection dropped")
+    assert second.attempts == 1
+    assert server.methods == [("HEAD", "/keepalive/first"), ("HEAD", "/keepalive/second")]
+
+
+async def test_a_dropped_reused_connection_is_retried_by_us(
+    server: LinkServer, fast: CheckOptions
+) -> None:
+    second = await _on_a_reused_connection(server, _one_connection(fast, retries=1))
+    assert second.status == "alive"
+    assert second.attempts == 2  # our retry, counted, after our backoff
+    assert server.methods == [
+        ("HEAD", "/keepalive/first"),
+        ("HEAD", "/keepalive/second"),
+        ("HEAD", "/keepalive/second"),
+    ]
+
+
+async def test_without_the_switch_aiohttp_would_resend(
+    server: LinkServer, fast: CheckOptions
+) -> None:
+    # the control: the same exchange with aiohttp's retry on shows what the switch prevents
+    options = _one_connection(fast, retries=0)
+    second = await _on_a_reused_connection(server, options, _SilentRetryChecker)
+    assert second.status == "alive"
+    assert second.attempts == 1  # a retry nobody counted
+    assert server.methods[1:] == [("HEAD", "/keepalive/second"), ("HEAD", "/keepalive/second")]
+
+
+# --- archived copies ---------------------------------------------------------------------
+
+
+async def test_no_archived_copy_for_a_loopback_address(
+    server: LinkServer, fast: CheckOptions
+) -> None:
+    result = await check(server.url("/missing"), fast)
+    assert result.status == "dead"
+    assert result.archive_url is None
+    assert "archive_url" not in result.to_dict()
+
+
+async def test_archived_copy_for_a_public_address_not_added_today(
+    server: LinkServer, fast: CheckOptions
+) -> None:
+    # a YouTube address is public; its thumbnail (what is fetched) lives on the test server
+    options = dataclasses.replace(fast, youtube_thumbnail_base=server.url(""))
+    url = "https://youtu.be/XXXXXXXXXXX"
+    yesterday = datetime.now(UTC) - timedelta(days=1)
+    old, new = await check_targets(
+        [
+            LinkTarget(url, created_at=yesterday),
+            LinkTarget(url + "?t=1", created_at=datetime.now(UTC)),
+        ],
+        options,
+    )
+    assert old.status == new.status == "dead"
+    assert old.archive_url == "https://web.archive.org/web/2016/" + url
+    assert old.to_dict()["archive_url"] == old.archive_url
+    assert new.archive_url is None
+    assert "archive_url" not in new.to_dict()

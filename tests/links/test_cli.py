@@ -103,7 +103,8 @@ def test_markdown_to_file_and_report(server: LinkServer, home: Path) -> None:
     assert result.stdout == ""
     text = out.read_text()
     assert text.startswith("# Link check")
-    assert "[archived copy](https://web.archive.org/web/2016/" in text
+    assert "| dead | 404 |" in text
+    assert "archive" not in text  # a loopback address: no archived copy can exist
     report = run(home, "report", "--format", "json")
     assert report.returncode == 0, report.stderr
     assert isinstance(json.loads(report.stdout), list)
@@ -116,6 +117,8 @@ def test_markdown_to_file_and_report(server: LinkServer, home: Path) -> None:
         (["check", "x.md", "--format", "xml"], "--format must be one of"),
         (["check", "x.md", "--max-age", "soon"], "is not a duration"),
         (["check", "x.md", "--exclude", "("], "not a valid regular expression"),
+        (["check", "x.md", "--accept", "2..x"], "'2..x' is not a status code or range"),
+        (["check", "x.md", "--accept", "300..200"], "holds no status code"),
     ],
 )
 def test_usage_errors_exit_1(home: Path, args: list[str], message: str) -> None:
@@ -124,6 +127,63 @@ def test_usage_errors_exit_1(home: Path, args: list[str], message: str) -> None:
     assert result.returncode == 1
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_accept_adds_codes_and_keeps_2xx_alive(server: LinkServer, home: Path) -> None:
+    links = home / "links.txt"
+    links.write_text(
+        f"{server.url('/ok/acc')} {server.url('/forbidden')} {server.url('/missing')}\n"
+    )
+    result = run(home, "check", str(links), "--accept", "403,404", "--format", "json", *FAST)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert [r["status"] for r in json.loads(result.stdout)] == ["alive"] * 3
+
+
+def test_accept_naming_2xx_is_the_whole_list(server: LinkServer, home: Path) -> None:
+    links = home / "links.txt"
+    links.write_text(f"{server.url('/ok/whole')} {server.url('/status/204')}\n")
+    result = run(home, "check", str(links), "--accept", "200", "--format", "json", *FAST)
+    assert result.returncode == 2, result.stderr
+    assert [r["status"] for r in json.loads(result.stdout)] == ["alive", "dead"]
+
+
+def test_code_in_markdown_is_checked_only_with_include_verbatim(
+    server: LinkServer, home: Path
+) -> None:
+    notes = home / "notes.md"
+    notes.write_text(
+        f"Read [this]({server.url('/ok/prose')}).\n\n"
+        f"Try `curl {server.url('/ok/span')}`.\n\n"
+        f"```\ncurl {server.url('/ok/fence')}\n```\n"
+    )
+    plain = run(home, "check", str(notes), "--force", *FAST)
+    assert plain.returncode == 0, plain.stderr
+    assert "1 URLs: 1 alive" in plain.stdout
+    assert server.methods == [("HEAD", "/ok/prose")]
+    verbatim = run(home, "check", str(notes), "--force", "--include-verbatim", *FAST)
+    assert verbatim.returncode == 0, verbatim.stderr
+    assert "3 URLs: 3 alive" in verbatim.stdout
+    assert {path for _method, path in server.methods} == {"/ok/prose", "/ok/span", "/ok/fence"}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["report", "--step", "9"], ["check", "--step", "9", *FAST]],
+)
+def test_an_unknown_step_is_an_error(home: Path, args: list[str]) -> None:
+    result = run(home, *args)
+    assert result.returncode == 1
+    assert "not found: no step 9; 'studyplan steps' lists them" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_report_table_has_a_header(home: Path) -> None:
+    result = run(home, "report", "--step", "1")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["STATUS", "CHECKED", "RESOURCE", "URL", "DETAIL"]
+    assert lines[1].startswith("unchecked")
+    assert lines[-1].endswith("unchecked")
 
 
 def test_apply_redirects_without_checks(home: Path) -> None:

@@ -8,9 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from studyplan.errors import LinkCheckError, UsageError
-from studyplan.links.extract import extract_files, urls_in_html, urls_in_markdown, urls_in_text
+from studyplan.errors import LinkCheckError, NotFoundError, UsageError
+from studyplan.links.extract import (
+    TargetSet,
+    extract_files,
+    urls_in_html,
+    urls_in_markdown,
+    urls_in_text,
+)
 from studyplan.links.policy import (
+    SUCCESS_CODES,
     CheckOptions,
     backoff_delay,
     parse_accept,
@@ -67,6 +74,16 @@ def test_files_deduplicated_with_sources(tmp_path: Path) -> None:
     assert found[0].sources == [str(md), str(txt)]
 
 
+def test_a_shared_address_keeps_its_oldest_resource_time() -> None:
+    targets = TargetSet()
+    targets.add("https://x.org/a", "new", "database", datetime(2024, 6, 2, tzinfo=UTC))
+    targets.add("https://x.org/a", "old", "database", datetime(2024, 6, 1, tzinfo=UTC))
+    targets.add("https://x.org/a", "newer", "database", datetime(2024, 6, 3, tzinfo=UTC))
+    [target] = targets.targets()
+    assert target.resources == ["new", "old", "newer"]
+    assert target.created_at == datetime(2024, 6, 1, tzinfo=UTC)
+
+
 def test_catalog_gives_resource_ids_and_step_filter(tmp_path: Path) -> None:
     catalog = tmp_path / "catalog.yaml"
     catalog.write_text(CATALOG)
@@ -76,7 +93,7 @@ def test_catalog_gives_resource_ids_and_step_filter(tmp_path: Path) -> None:
         ("https://example.org/b", ["second"]),
     ]
     assert [t.url for t in extract_files([catalog], step=2).targets()] == ["https://example.org/b"]
-    with pytest.raises(UsageError, match="no step 9"):
+    with pytest.raises(NotFoundError, match="no step 9; its steps are 1, 2"):
         extract_files([catalog], step=9)
 
 
@@ -124,3 +141,134 @@ def test_parse_accept_duration_and_bad_options() -> None:
         CheckOptions(excludes=("(",))
     with pytest.raises(UsageError):
         CheckOptions(host_concurrency=0)
+
+
+# --- --accept: lychee's syntax; 2xx kept unless the list names 2xx codes ------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("403,404", SUCCESS_CODES | {403, 404}),
+        ("403 404", SUCCESS_CODES | {403, 404}),
+        ("429", SUCCESS_CODES | {429}),
+        ("400..=403", SUCCESS_CODES | {400, 401, 402, 403}),
+        ("200..=299,403", SUCCESS_CODES | {403}),
+        ("200..300", SUCCESS_CODES),
+        ("200..=204", frozenset(range(200, 205))),
+        ("200..204", frozenset(range(200, 204))),
+        ("204", frozenset({204})),
+        ("200, 403", frozenset({200, 403})),
+        ("..=201", frozenset(range(100, 202))),
+        ("500..", SUCCESS_CODES | frozenset(range(500, 1000))),
+    ],
+)
+def test_accept_adds_to_2xx_unless_it_names_2xx(text: str, expected: frozenset[int]) -> None:
+    assert parse_accept(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("abc", "'abc' is not a status code or range"),
+        ("2..x", "'2..x' is not a status code or range"),
+        ("..", "'..' is not a status code or range"),
+        ("300..200", "the range '300..200' holds no status code"),
+        ("99", "give status codes between 100 and 999"),
+        ("200..=1000", "give status codes between 100 and 999"),
+    ],
+)
+def test_bad_accept_values_are_one_line(text: str, message: str) -> None:
+    with pytest.raises(UsageError, match=message) as caught:
+        parse_accept(text)
+    assert "\n" not in str(caught.value)
+
+
+# --- code is not links -------------------------------------------------------------------
+
+VERBATIM = """\
+Read [the guide](https://real.org/guide) and https://real.org/bare.
+
+Run `curl https://span.org/x` or ``a ` https://double.org/y``; \\`https://escaped.org/z\\`.
+
+```bash
+curl https://fence.org/backticks
+```
+
+~~~~
+https://fence.org/tildes
+~~~~
+
+    https://indented.org/code
+
+- a list item
+
+    https://real.org/continued (the item goes on: not code)
+
+> ```
+> https://fence.org/quoted
+> ```
+"""
+
+REAL = [
+    "https://real.org/guide",
+    "https://real.org/bare",
+    "https://escaped.org/z",
+    "https://real.org/continued",
+]
+VERBATIM_ONLY = {
+    "https://span.org/x",
+    "https://double.org/y",
+    "https://fence.org/backticks",
+    "https://fence.org/tildes",
+    "https://indented.org/code",
+    "https://fence.org/quoted",
+}
+
+
+def test_markdown_code_is_not_links() -> None:
+    assert sorted(set(urls_in_markdown(VERBATIM))) == sorted(REAL)
+
+
+def test_markdown_code_is_included_on_request() -> None:
+    assert set(urls_in_markdown(VERBATIM, include_verbatim=True)) == set(REAL) | VERBATIM_ONLY
+
+
+def test_an_unclosed_fence_runs_to_the_end() -> None:
+    assert urls_in_markdown("https://a.org/1\n```\nhttps://b.org/2\n") == ["https://a.org/1"]
+
+
+def test_indented_code_in_a_block_quote() -> None:
+    text = "> quoted https://a.org/1\n>\n>     https://b.org/code\n"
+    assert urls_in_markdown(text) == ["https://a.org/1"]
+
+
+def test_an_unclosed_backtick_is_text() -> None:
+    assert urls_in_markdown("a ` then https://a.org/1") == ["https://a.org/1"]
+
+
+def test_files_leave_code_out_unless_asked(tmp_path: Path) -> None:
+    md = tmp_path / "notes.md"
+    md.write_text(VERBATIM)
+    assert {t.url for t in extract_files([md]).targets()} == set(REAL)
+    everything = {t.url for t in extract_files([md], include_verbatim=True).targets()}
+    assert everything == set(REAL) | VERBATIM_ONLY
+
+
+def test_restructuredtext_backticks_are_links_not_code(tmp_path: Path) -> None:
+    rst = tmp_path / "notes.rst"
+    rst.write_text("See `the guide <https://real.org/guide>`_ and https://real.org/bare.\n")
+    assert [t.url for t in extract_files([rst]).targets()] == [
+        "https://real.org/guide",
+        "https://real.org/bare",
+    ]
+
+
+def test_html_connection_hints_are_not_links() -> None:
+    html = (
+        '<link rel="preconnect" href="https://fonts.gstatic.com">'
+        '<link rel="DNS-Prefetch" href="https://cdn.example.net">'
+        '<link rel="stylesheet" href="https://real.org/style.css">'
+        '<a rel="preconnect" href="https://real.org/page">a</a>'
+    )
+    assert urls_in_html(html) == ["https://real.org/style.css", "https://real.org/page"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import datetime
 
@@ -32,9 +33,15 @@ RESULTS = [
         5,
         "HTTP 404",
         ["c", "d"],
+        archive_url="https://web.archive.org/web/2016/https://gone.example/x",
     ),
     LinkResult("mailto:x@y.z", "skipped", error="mailto: links are not checked"),
 ]
+
+NO_COPY = LinkResult(
+    "http://127.0.0.1:8000/gone", "dead", 404, error="HTTP 404", resources=["local"]
+)
+"""A dead address with no archived copy (archive_url None: a loopback host)."""
 
 KEYS = {
     "url",
@@ -91,6 +98,73 @@ def test_table_summary() -> None:
     assert "archived: https://web.archive.org/web/2016/https://gone.example/x" in text
 
 
+def test_no_archive_is_mentioned_when_there_is_none() -> None:
+    results = [*RESULTS, NO_COPY]
+    table = render_results(results, "table")
+    assert table.count("archived:") == 1
+    assert "http://127.0.0.1:8000/gone" in table
+    markdown = render_results(results, "markdown")
+    assert markdown.count("archived copy") == 1
+    row = next(line for line in markdown.splitlines() if "127.0.0.1:8000/gone" in line)
+    assert row.endswith("| HTTP 404 |")
+    data = json.loads(render_results(results, "json"))
+    assert "archive_url" not in data[-1]
+    assert "archive_url" in data[2]
+
+
+def test_states_table_has_a_header() -> None:
+    dead = LinkState(
+        "gone-post",
+        "Gone",
+        "https://gone.example/x",
+        2,
+        status="dead",
+        http_status=404,
+        error="HTTP 404",
+        checked_at=datetime(2024, 5, 1, 9, 30),
+        failing_streak=3,
+        alternatives=[{"title": "Mirror", "url": "https://mirror.example/x"}],
+        archive_url="https://web.archive.org/web/2016/https://gone.example/x",
+    )
+    fine = LinkState("a", "Fine", "https://a.example/", 1, status="alive")
+    lines = render_states([fine, dead], "table").splitlines()
+    assert lines[0].split() == ["STATUS", "CHECKED", "RESOURCE", "URL", "DETAIL"]
+    columns = [lines[0].index(name) for name in ("CHECKED", "RESOURCE", "URL")]
+    assert lines[1].split()[:4] == ["alive", "never", "a", "https://a.example/"]
+    assert [lines[1].index(v) for v in ("never", "a ", "https://a.")] == columns
+    assert [lines[2].index(v) for v in ("2024-05-01 09:30", "gone-post", "https://gone.")] == (
+        columns
+    )
+    assert lines[2].startswith("dead for the last 3 checks")
+    assert lines[2].endswith("HTTP 404")
+    assert lines[3:] == [
+        "    archived: https://web.archive.org/web/2016/https://gone.example/x",
+        "    instead: Mirror: https://mirror.example/x",
+        "2 resources: 1 alive, 1 dead",
+    ]
+    assert render_states([], "table") == "0 resources"
+
+
+def test_states_say_nothing_of_an_archive_when_there_is_none() -> None:
+    dead = LinkState(
+        "local",
+        "Local",
+        "http://127.0.0.1:8000/gone",
+        1,
+        status="dead",
+        alternatives=[{"title": "Mirror", "url": "https://mirror.example/x"}],
+    )
+    assert dead.archive_url is None
+    assert "archived" not in render_states([dead], "table")
+    assert "archived copy" not in render_states([dead], "markdown")
+    assert "[Mirror](https://mirror.example/x)" in render_states([dead], "markdown")
+    data = json.loads(render_states([dead], "json"))[0]
+    assert "archive_url" not in data
+    assert data["alternatives"] == [{"title": "Mirror", "url": "https://mirror.example/x"}]
+    with_copy = dataclasses.replace(dead, archive_url="https://web.archive.org/web/2016/x")
+    assert json.loads(render_states([with_copy], "json"))[0]["archive_url"].endswith("/x")
+
+
 def test_states_show_streak_archive_and_alternatives() -> None:
     dead = LinkState(
         "c",
@@ -102,6 +176,7 @@ def test_states_show_streak_archive_and_alternatives() -> None:
         checked_at=datetime(2024, 5, 1),
         failing_streak=3,
         alternatives=[{"title": "Mirror", "url": "https://mirror.example/x", "why": "copy"}],
+        archive_url="https://web.archive.org/web/2016/https://gone.example/x",
     )
     fine = LinkState("a", "Fine", "https://a.example/", 1, status="alive")
     table = render_states([fine, dead], "table")
