@@ -1,47 +1,84 @@
-"""Typed settings read from the settings file and the environment.
+"""Typed settings read from the settings file and the environment (pydantic-settings).
 
-The file is TOML (``studyplan locate`` prints where it is). Environment variables win over
-the file. Every field is documented here; the README lists them for users.
+The file is TOML (``studyplan locate`` prints where it is). Every field can also be set by
+an environment variable named ``STUDYPLAN_`` plus the field's name in capitals
+(``STUDYPLAN_DATABASE_URL``); the environment wins over the file. Every field is documented
+here; the README lists them for users.
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
+
+from pydantic import Field, PrivateAttr, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from studyplan import paths
 from studyplan.errors import SettingsError
 
+ENV_PREFIX = "STUDYPLAN_"
 
-@dataclass(frozen=True)
-class Settings:
+
+class Settings(BaseSettings):
     """What studyplan can be told about where and how to work."""
 
-    database_url: str = ""
-    """SQLAlchemy URL of the database; empty means the SQLite file in the data folder.
-    Environment: ``STUDYPLAN_DATABASE_URL``."""
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_ignore_empty=True, extra="forbid", frozen=True
+    )
 
-    catalog: str = ""
-    """Path of the catalog YAML to load; empty means the catalog shipped with studyplan.
-    Environment: ``STUDYPLAN_CATALOG``."""
+    database_url: str = Field(
+        "",
+        description="SQLAlchemy URL of the database; empty means the SQLite file in the data "
+        "folder.",
+    )
+    catalog: str = Field(
+        "",
+        description="Path of the catalog YAML to load; empty means the catalog shipped with "
+        "studyplan.",
+    )
+    editor: str = Field(
+        "",
+        description="Command used by `note --edit` and the interface's `e` key; empty means "
+        "$VISUAL, then $EDITOR, then vi.",
+    )
+    busy_timeout_seconds: float = Field(
+        10.0,
+        ge=0,
+        description="How long to wait for another studyplan process holding the database.",
+    )
+    backups_keep: int = Field(
+        7,
+        ge=0,
+        description="How many database copies to keep in the backups folder (one is made "
+        "before the first change of each day); 0 turns the daily copy off.",
+    )
+    theme: str = Field("", description="The interface's colour theme; empty means the default.")
+    keys: dict[str, str] = Field(
+        default_factory=dict,
+        description='Key remapping for the interface: binding id to key(s), e.g. done = "x".',
+    )
 
-    editor: str = ""
-    """Command used by ``note --edit`` and the interface's ``e`` key; empty means
-    ``$VISUAL``, then ``$EDITOR``, then ``vi``."""
+    _source: str = PrivateAttr("")
 
-    busy_timeout_seconds: float = 10.0
-    """How long to wait for another studyplan process holding the database."""
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """The environment wins over the values read from the file (passed to __init__)."""
+        return env_settings, init_settings
 
-    theme: str = ""
-    """The interface's colour theme; empty means Textual's default."""
-
-    keys: dict[str, str] = field(default_factory=dict)
-    """Key remapping for the interface: binding id to key(s), e.g. ``done = "x"``."""
-
-    source: str = ""
-    """Where these settings were read from (filled in by :func:`load_settings`)."""
+    @property
+    def source(self) -> str:
+        """Where these settings were read from."""
+        return self._source
 
     @property
     def resolved_database_url(self) -> str:
@@ -58,53 +95,68 @@ class Settings:
         """The editor command, defaults applied."""
         return self.editor or os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
 
-
-_TYPES: dict[str, type] = {
-    "database_url": str,
-    "catalog": str,
-    "editor": str,
-    "busy_timeout_seconds": float,
-    "theme": str,
-    "keys": dict,
-}
-
-_ENVIRONMENT = {
-    "database_url": paths.ENV_DATABASE_URL,
-    "catalog": paths.ENV_CATALOG,
-}
+    def with_values(self, **values: Any) -> Settings:
+        """A copy with ``values`` changed (used by tests and the interface's factory)."""
+        copy = self.model_copy(update=values)
+        copy._source = self._source
+        return copy
 
 
 def load_settings(file: Path | None = None) -> Settings:
     """Read settings from ``file`` (default: the user's settings file) and the environment."""
     path = file or paths.settings_file()
-    values: dict[str, object] = {}
-    if path.exists():
-        values = _read_file(path)
-    for name, variable in _ENVIRONMENT.items():
-        if os.environ.get(variable):
-            values[name] = os.environ[variable]
-    values["source"] = str(path)
-    return Settings(**values)  # type: ignore[arg-type]
-
-
-def _read_file(path: Path) -> dict[str, object]:
+    values = _read_file(path) if path.exists() else {}
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"{path}: {exc}; fix the file or move it away") from None
+        settings = Settings(**values)
+    except ValidationError as exc:
+        raise SettingsError(_describe(exc, path, values)) from None
+    settings._source = str(path)
+    return settings
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    try:
+        raw = path.read_bytes()
     except OSError as exc:
         raise SettingsError(f"{path}: cannot read ({exc.strerror})") from None
-    known = {f.name for f in fields(Settings) if f.name != "source"}
-    for key, value in data.items():
-        if key not in known:
-            raise SettingsError(
-                f"{path}: unknown setting '{key}'; known: {', '.join(sorted(known))}"
-            )
-        expected = _TYPES[key]
-        if expected is float and isinstance(value, int):
-            data[key] = float(value)
-        elif not isinstance(value, expected):
-            raise SettingsError(
-                f"{path}: setting '{key}' must be a {expected.__name__}, not {type(value).__name__}"
-            )
-    return data
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SettingsError(
+            f"{path}: not UTF-8 text (byte 0x{raw[exc.start]:02X} at position {exc.start + 1}); "
+            "save it as UTF-8"
+        ) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: {exc}; fix the file or move it away") from None
+
+
+_KIND = {
+    "string_type": "a string",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "dict_type": "a table",
+    "greater_than_equal": "0 or more",
+}
+
+
+def _describe(exc: ValidationError, path: Path, values: dict[str, Any]) -> str:
+    """One line for the first problem (and how many more), naming the file or variable."""
+    errors = exc.errors(include_url=False, include_input=False)
+    first = errors[0]
+    name = str(first["loc"][0]) if first["loc"] else ""
+    where = str(path) if name in values else f"environment variable {ENV_PREFIX}{name.upper()}"
+    if first["type"] == "extra_forbidden":
+        known = ", ".join(sorted(Settings.model_fields))
+        message = f"{where}: unknown setting '{name}'; known: {known}"
+    else:
+        kind = _KIND.get(first["type"], first["msg"].lower())
+        if len(first["loc"]) > 1:
+            name = ".".join(str(part) for part in first["loc"])
+        message = f"{where}: setting '{name}' must be {kind}"
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return message + more

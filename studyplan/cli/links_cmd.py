@@ -9,12 +9,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
-from studyplan.cli.common import err, open_db, out
+from studyplan import collector
+from studyplan.cli.common import err, open_db, out, state
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -29,8 +31,16 @@ app = typer.Typer(help="Check which resources are dead or moved.", no_args_is_he
 EXIT_FAILED = 2
 
 
+ACCEPT_HELP = (
+    "Status codes counted alive: codes and ranges, e.g. '403', '200..=299,403', '200..300'. "
+    "A list that names any 2xx code is the whole list; otherwise its codes are added to "
+    "200..=299."
+)
+
+
 @app.command()
 def check(
+    ctx: typer.Context,
     files: list[Path] | None = typer.Argument(
         None, help="Catalog YAML, Markdown, HTML or text files; none means the catalog."
     ),
@@ -41,8 +51,11 @@ def check(
     retries: int = typer.Option(2, help="Retries after 429, 5xx, 408, timeouts, drops."),
     max_age: str = typer.Option("1d", help="Reuse successes younger than this (30m, 12h, 1d)."),
     force: bool = typer.Option(False, "--force", help="Check everything again, ignore --max-age."),
-    accept: str | None = typer.Option(
-        None, help="Status codes counted alive, e.g. '200..=299,403'."
+    accept: str | None = typer.Option(None, help=ACCEPT_HELP),
+    include_verbatim: bool = typer.Option(
+        False,
+        "--include-verbatim",
+        help="Also check URLs in Markdown code spans and code blocks (left out by default).",
     ),
     exclude: list[str] | None = typer.Option(
         None, "--exclude", help="Skip URLs matching this regular expression (repeatable)."
@@ -58,7 +71,8 @@ def check(
 
     # The engine (aiohttp) now, before the database may start opening in another thread:
     # importing both at once, they share the interpreter and the first request leaves later.
-    importlib.import_module("studyplan.links.checker")
+    with collector.loading_libraries():
+        importlib.import_module("studyplan.links.checker")
 
     report.check_format(fmt)
     options = policy.CheckOptions(
@@ -72,7 +86,7 @@ def check(
         excludes=tuple(exclude or ()),
         user_agent=user_agent or policy.DEFAULT_USER_AGENT,
     )
-    run = _run(files, step, options)
+    run = _run(ctx, _Input(files, step, include_verbatim), options)
     _emit(report.render_results(run.results, fmt, run.reused), output)
     if output is not None or fmt != "table":
         err(report.summary_line(run.results, run.reused))
@@ -80,34 +94,47 @@ def check(
         raise typer.Exit(EXIT_FAILED)
 
 
-def _run(files: list[Path] | None, step: int | None, options: CheckOptions) -> CheckRun:
-    """Check the links of ``files`` (or of the catalog) and store the results."""
+@dataclass(frozen=True)
+class _Input:
+    """What ``links check`` reads: files (none means the database) and how to read them."""
+
+    files: list[Path] | None
+    step: int | None
+    include_verbatim: bool
+
+
+def _run(ctx: typer.Context, source: _Input, options: CheckOptions) -> CheckRun:
+    """Check the links of the files (or of the catalog in the database); store the results."""
     import asyncio
 
     from studyplan.links import runner
     from studyplan.links.extract import extract_files
 
-    if files:
-        targets = extract_files(files, step).targets()
+    if source.files:
+        targets = extract_files(source.files, source.step, source.include_verbatim).targets()
         # With --force nothing stored is reused: the database is needed only to keep the
         # results, so it is opened (SQLAlchemy's import, migrations, catalog sync) meanwhile.
-        db = None if options.force else open_db()
+        db = None if options.force else open_db(ctx)
     else:
         from studyplan.links import service
 
-        db = open_db()
-        targets = service.database_targets(db, step)
-    _keep_from_gc()
-    with _opening_meanwhile(db is None) as opening, _progress(len(targets)) as progress:
+        db = open_db(ctx)
+        targets = service.database_targets(db, source.step)
+    collector.freeze_survivors()
+    with (
+        _opening_meanwhile(ctx, db is None) as opening,
+        _progress(len(targets)) as progress,
+    ):
         run = asyncio.run(runner.run_check(targets, options, db, progress))
         if opening is not None:
             runner.store_results(opening.result(), run.results)
-    _keep_from_gc()
+    collector.freeze_survivors()
     return run
 
 
 @app.command("report")
 def report_cmd(
+    ctx: typer.Context,
     step: int | None = typer.Option(None, "--step", help="Only this step's resources."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, json or markdown."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write the report here."),
@@ -116,18 +143,19 @@ def report_cmd(
     from studyplan.links import report, service
 
     report.check_format(fmt)
-    states = service.latest_states(open_db(), step)
+    states = service.latest_states(open_db(ctx), step)
     _emit(report.render_states(list(states.values()), fmt), output)
 
 
 @app.command("apply-redirects")
 def apply_redirects(
+    ctx: typer.Context,
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would change."),
 ) -> None:
     """Move your own resources to their new address after a permanent redirect."""
     from studyplan.links import service
 
-    changes = service.apply_redirects(open_db(), dry_run=dry_run)
+    changes = service.apply_redirects(open_db(ctx), dry_run=dry_run)
     verb = "would move" if dry_run else "moved"
     for change in changes:
         out(f"{change.resource_id}: {verb} {change.old_url} -> {change.new_url}")
@@ -136,7 +164,7 @@ def apply_redirects(
 
 
 @contextmanager
-def _opening_meanwhile(wanted: bool) -> Iterator[Future[Database] | None]:
+def _opening_meanwhile(ctx: typer.Context, wanted: bool) -> Iterator[Future[Database] | None]:
     """If ``wanted``, open the database in a thread while the caller works (else yield None).
 
     Opening costs about a second of imports and SQL, mostly while the checker waits on the
@@ -148,22 +176,9 @@ def _opening_meanwhile(wanted: bool) -> Iterator[Future[Database] | None]:
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(1, thread_name_prefix="studyplan-open-db") as pool:
-        opening = pool.submit(open_db)
-        opening.add_done_callback(lambda _: _keep_from_gc())
+        opening = pool.submit(state(ctx).database)  # the bound method, not the context
+        opening.add_done_callback(lambda _: collector.freeze_survivors())
         yield opening
-
-
-def _keep_from_gc() -> None:
-    """Move every object alive now out of the cyclic collector's sight (``gc.freeze``).
-
-    ``links check`` is a one-shot process holding some 100,000 long-lived objects (SQLAlchemy,
-    aiohttp, Typer): each full collection scans them all, about 85 ms, and the interpreter
-    runs several while it exits. Frozen objects are still freed by reference counting; only
-    cycles among them wait for the process to end, which is next.
-    """
-    import gc
-
-    gc.freeze()
 
 
 def _emit(text: str, output: Path | None) -> None:

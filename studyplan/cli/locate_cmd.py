@@ -6,13 +6,17 @@ import typer
 
 from studyplan import paths
 from studyplan.cli.common import JSON_OPTION, out, print_json, settings
+from studyplan.db.engine import display_url
 
 
-def locate(json_: bool = JSON_OPTION) -> None:
-    """Show where the database, catalog, settings, backups and lab workspace are."""
-    s = settings()
+def locate(ctx: typer.Context, json_: bool = JSON_OPTION) -> None:
+    """Show where the database, catalog, settings, backups and lab workspace are.
+
+    A database URL is shown with its password hidden.
+    """
+    s = settings(ctx)
     places = {
-        "database": s.resolved_database_url,
+        "database": display_url(s.resolved_database_url),
         "catalog": str(s.catalog_path),
         "settings": s.source,
         "backups": str(paths.backups_dir()),

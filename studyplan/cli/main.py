@@ -1,14 +1,22 @@
-"""The ``studyplan`` command: the Typer application and the error boundary."""
+"""The ``studyplan`` command: the Typer application and the error boundary.
+
+Every failure a user can cause or meet ends here as one line on standard error: studyplan's
+own errors as ``studyplan: title: message`` (exit 1), usage mistakes Click finds (a step
+that is not a number, an unknown option) as ``studyplan: usage error: ...`` (exit 1, as
+studyplan's own usage errors), an interrupt or termination as ``studyplan: interrupted``.
+"""
 
 from __future__ import annotations
 
+import signal
 import sys
+from types import FrameType
 
 import typer
 
 from studyplan import __version__
 from studyplan.cli import catalog_cmds, links_cmd, locate_cmd, notes_cmds, study_cmds
-from studyplan.cli.common import _state, err, open_db, reset_state, settings
+from studyplan.cli.common import CliState, err, open_db, settings, state
 
 app = typer.Typer(
     name="studyplan",
@@ -38,14 +46,19 @@ def main(
     Without a command, open the interface (or print the steps overview when not in a
     terminal).
     """
-    _state["debug"] = debug
+    state(ctx).debug = debug
     if ctx.invoked_subcommand is None:
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
-            study_cmds.steps(json_=False)
+            study_cmds.steps(ctx, json_=False)
             return
-        from studyplan.tui.app import run_app  # before open_db(): loads with the collector off
+        from studyplan.collector import loading_libraries
 
-        run_app(settings(), open_db())
+        with loading_libraries():
+            from studyplan.tui.app import run_app
+
+        code = run_app(settings(ctx), open_db(ctx))
+        if code:
+            raise typer.Exit(code)
 
 
 study_cmds.register(app)
@@ -56,29 +69,67 @@ app.add_typer(catalog_cmds.app, name="catalog")
 app.add_typer(links_cmd.app, name="links")
 
 
-def run() -> None:
-    """Console-script entry point: user errors become one line on stderr and exit code 1."""
-    import gc
+def _interrupt(signum: int, _frame: FrameType | None) -> None:
+    """SIGTERM or SIGHUP: unwind like Ctrl-C, so transactions roll back and files close."""
+    raise KeyboardInterrupt(signal.Signals(signum).name)
 
+
+def run() -> None:
+    """Console-script entry point: every error becomes one line on stderr and an exit code."""
     from studyplan.errors import StudyplanError
 
-    gc.disable()  # no collections while the libraries load; open_db() turns it back on
+    for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if signum is not None:
+            signal.signal(signum, _interrupt)
+    run_state = CliState()
+    code = 0
     try:
-        app()
-    except StudyplanError as exc:
-        if _state.get("debug"):
-            raise
-        err(f"studyplan: {exc}")
-        sys.exit(1)
-    except KeyboardInterrupt:
+        result = app(standalone_mode=False, obj=run_state)
+        code = result if isinstance(result, int) else 0
+    except typer.Abort:
+        code = 130
         err("studyplan: interrupted")
-        sys.exit(130)
-    except Exception as exc:
-        if _state.get("debug"):
+    except typer.TyperException as exc:  # Click's usage errors, as Typer bundles them
+        help_text = _help_asked(exc)
+        if help_text is not None:
+            print(help_text)
+        else:
+            code = 1
+            err(f"studyplan: usage error: {_usage_message(exc)}")
+    except StudyplanError as exc:
+        if run_state.debug:
             raise
+        code = 1
+        err(f"studyplan: {exc}")
+    except KeyboardInterrupt:
+        code = 130
+        err("studyplan: interrupted; nothing half-done was kept")
+    except Exception as exc:
+        if run_state.debug:
+            raise
+        code = 1
         err(
             f"studyplan: internal error: {type(exc).__name__}: {exc} (run with --debug for details)"
         )
-        sys.exit(1)
     finally:
-        reset_state()  # close the database cleanly (on SQLite: checkpoint the WAL)
+        run_state.close()
+    sys.exit(code)
+
+
+def _help_asked(exc: typer.TyperException) -> str | None:
+    """The help text when ``exc`` only asks for help (a group run without a command)."""
+    ctx = getattr(exc, "ctx", None)
+    format_message = getattr(exc, "format_message", None)
+    if ctx is None or format_message is None:
+        return None
+    help_text = ctx.get_help()
+    return help_text if format_message() == help_text else None
+
+
+def _usage_message(exc: typer.TyperException) -> str:
+    """Click's message in one line, with where to read more."""
+    format_message = getattr(exc, "format_message", None)
+    message = " ".join((format_message() if format_message else str(exc)).split())
+    ctx = getattr(exc, "ctx", None)
+    command = ctx.command_path if ctx is not None else "studyplan"
+    return f"{message} (see '{command} --help')"

@@ -8,21 +8,20 @@ import typer
 
 from studyplan.cli import render
 from studyplan.cli.common import JSON_OPTION, open_db, out, print_json
-
-REF_ARGUMENT = typer.Argument(
-    ..., help="A resource id (mazur-backprop) or a position STEP.N (3.2).", show_default=False
-)
+from studyplan.cli.params import REF_ARGUMENT, utf8_text
+from studyplan.wording import FINISHED_MEANS, STATUS_WORD, duration
 
 
-def steps(json_: bool = JSON_OPTION) -> None:
-    """Show the steps with done/total and the minutes left in each."""
+def steps(ctx: typer.Context, json_: bool = JSON_OPTION) -> None:
+    """Show the steps with finished/total (finished = done or skipped) and the time left."""
     from studyplan.services.catalog_query import step_summaries
 
-    summaries = step_summaries(open_db())
+    summaries = step_summaries(open_db(ctx))
     if json_:
         print_json([_step_dict(s) for s in summaries])
         return
     out(render.table(render.STEP_HEADERS, render.step_rows(summaries)))
+    out(render.STEP_FOOTNOTE)
 
 
 def _step_dict(s: Any) -> dict[str, Any]:
@@ -32,6 +31,7 @@ def _step_dict(s: Any) -> dict[str, Any]:
         "title": s.title,
         "summary": s.summary,
         "total": s.total,
+        "finished": s.finished_count,
         "done": s.done,
         "skipped": s.skipped,
         "in_progress": s.in_progress,
@@ -42,14 +42,20 @@ def _step_dict(s: Any) -> dict[str, Any]:
 
 
 def list_(
+    ctx: typer.Context,
     step: int | None = typer.Option(None, "--step", "-s", help="Only this step."),
     status: str | None = typer.Option(
         None, "--status", help="Only this status: todo, in_progress, done, skipped."
     ),
     kind: str | None = typer.Option(None, "--kind", "-k", help="Only this kind (video, notes…)."),
-    tag: str | None = typer.Option(None, "--tag", "-t", help="Only resources with this tag."),
+    tag: str | None = typer.Option(
+        None, "--tag", "-t", help="Only resources with this tag.", callback=utf8_text
+    ),
     curriculum: str | None = typer.Option(
-        None, "--curriculum", help="Only this curriculum (main, or an imported one's id)."
+        None,
+        "--curriculum",
+        help="Only this curriculum (main, or an imported one's id).",
+        callback=utf8_text,
     ),
     json_: bool = JSON_OPTION,
 ) -> None:
@@ -57,7 +63,7 @@ def list_(
     from studyplan.services.catalog_query import Filters, list_resources
 
     filters = Filters(step=step, status=status, kind=kind, tag=tag, curriculum=curriculum)
-    views = list_resources(open_db(), filters)
+    views = list_resources(open_db(ctx), filters)
     if json_:
         print_json([v.to_dict() for v in views])
     elif views:
@@ -66,12 +72,12 @@ def list_(
         out("nothing matches")
 
 
-def show(ref: str = REF_ARGUMENT, json_: bool = JSON_OPTION) -> None:
-    """Show everything about one resource: advice, provenance, alternatives, note."""
+def show(ctx: typer.Context, ref: str = REF_ARGUMENT, json_: bool = JSON_OPTION) -> None:
+    """Show everything about one resource (retired ones too): advice, provenance, note."""
     from studyplan.services.catalog_query import get_resource
     from studyplan.services.notes import get_note
 
-    db = open_db()
+    db = open_db(ctx)
     view = get_resource(db, ref)
     note = get_note(db, view.id) if view.has_note else None
     if json_:
@@ -82,11 +88,11 @@ def show(ref: str = REF_ARGUMENT, json_: bool = JSON_OPTION) -> None:
         out("\nnote:\n" + note.body.rstrip())
 
 
-def next_(json_: bool = JSON_OPTION) -> None:
+def next_(ctx: typer.Context, json_: bool = JSON_OPTION) -> None:
     """Say what to study now and why."""
     from studyplan.services.next_up import next_up
 
-    suggestion = next_up(open_db())
+    suggestion = next_up(open_db(ctx))
     if json_:
         print_json(
             None
@@ -100,7 +106,7 @@ def next_(json_: bool = JSON_OPTION) -> None:
     v = suggestion.resource
     out(f"Next: {v.title}  [{v.ref} {v.id}]")
     out(f"  why   {suggestion.reason}")
-    out(f"  what  {v.kind}, about {render.duration(v.minutes)}: {v.url}")
+    out(f"  what  {v.kind}, about {duration(v.minutes)}: {v.url}")
     if v.advice:
         out(f"  tip   {v.advice}")
     action = "done" if v.status == "in_progress" else "start"
@@ -108,14 +114,17 @@ def next_(json_: bool = JSON_OPTION) -> None:
 
 
 def search(
-    text: str = typer.Argument(..., help="Words to find in titles, authors, tags and notes."),
+    ctx: typer.Context,
+    text: str = typer.Argument(
+        ..., help="Words to find in titles, authors, tags and notes.", callback=utf8_text
+    ),
     limit: int = typer.Option(50, "--limit", "-n", min=1, help="At most this many results."),
     json_: bool = JSON_OPTION,
 ) -> None:
     """Search titles, authors, tags and notes."""
     from studyplan.services.search import search as run_search
 
-    views = run_search(open_db(), text, limit)
+    views = run_search(open_db(ctx), text, limit)
     if json_:
         print_json([v.to_dict() for v in views])
     elif views:
@@ -124,70 +133,82 @@ def search(
         out(f"no resource matches '{text}'")
 
 
-def stats(json_: bool = JSON_OPTION) -> None:
-    """Show overall and per-step counts, minutes done and minutes left."""
+def stats(ctx: typer.Context, json_: bool = JSON_OPTION) -> None:
+    """Show overall and per-step progress (finished = done or skipped) and time."""
     from studyplan.services.stats import compute_stats
 
-    s = compute_stats(open_db())
+    s = compute_stats(open_db(ctx))
     if json_:
         data = {k: v for k, v in vars(s).items() if k != "steps"}
         print_json(
-            {**data, "percent": round(s.percent, 1), "steps": [_step_dict(x) for x in s.steps]}
+            {
+                **data,
+                "finished": s.finished,
+                "percent": round(s.percent, 1),
+                "steps": [_step_dict(x) for x in s.steps],
+            }
         )
         return
-    out(f"Progress    {s.percent:.0f}% ({s.done} done, {s.skipped} skipped of {s.total})")
-    out(f"Studying    {s.in_progress} in progress, {s.todo} to do")
     out(
-        f"Time        {render.duration(s.minutes_done)} done, {render.duration(s.minutes_left)} left"
+        f"Progress    {s.percent:.0f}% finished: {s.finished} of {s.total} "
+        f"({s.done} done, {s.skipped} skipped)"
     )
+    out(f"Studying    {s.in_progress} in progress, {s.todo} to do")
+    out(f"Time        {duration(s.minutes_done)} done, {duration(s.minutes_left)} left")
     out(f"This week   {s.finished_last_7_days} finished in the last 7 days\n")
     rows = [
         [
-            r[0],
-            f"{x.done}/{x.total}",
+            render.step_ref(x),
+            f"{x.finished_count}/{x.total}",
+            x.done,
             x.skipped,
-            render.duration(x.minutes_done),
-            render.duration(x.minutes_left),
+            duration(x.minutes_done),
+            duration(x.minutes_left),
             x.title,
         ]
-        for r, x in zip(render.step_rows(s.steps), s.steps, strict=True)
+        for x in s.steps
     ]
-    out(render.table(("STEP", "DONE", "SKIPPED", "TIME DONE", "TIME LEFT", "TITLE"), rows))
+    headers = ("STEP", "FINISHED", "DONE", "SKIPPED", "TIME DONE", "TIME LEFT", "TITLE")
+    out(render.table(headers, rows))
+    out(f"({FINISHED_MEANS})")
 
 
-def _change(ref: str, status: str, reason: str = "") -> None:
+def _change(ctx: typer.Context, ref: str, status: str, reason: str = "") -> None:
     from studyplan.services.progress import set_status
 
-    change = set_status(open_db(), ref, status, reason)
+    change = set_status(open_db(ctx), ref, status, reason)
     v = change.resource
-    word = render.STATUS_WORD[change.after]
+    word = STATUS_WORD[change.after]
     if change.changed:
-        out(f"{v.id}: {render.STATUS_WORD[change.before]} -> {word}  ({v.title})")
+        out(f"{v.id}: {STATUS_WORD[change.before]} -> {word}  ({v.title})")
     else:
         out(f"{v.id}: already {word}")
 
 
-def start(ref: str = REF_ARGUMENT) -> None:
+def start(ctx: typer.Context, ref: str = REF_ARGUMENT) -> None:
     """Mark a resource as in progress."""
-    _change(ref, "in_progress")
+    _change(ctx, ref, "in_progress")
 
 
-def done(ref: str = REF_ARGUMENT) -> None:
+def done(ctx: typer.Context, ref: str = REF_ARGUMENT) -> None:
     """Mark a resource as done."""
-    _change(ref, "done")
+    _change(ctx, ref, "done")
 
 
 def skip(
+    ctx: typer.Context,
     ref: str = REF_ARGUMENT,
-    reason: str = typer.Option("", "--reason", "-r", help="Why you skip it (kept in history)."),
+    reason: str = typer.Option(
+        "", "--reason", "-r", help="Why you skip it (kept in history).", callback=utf8_text
+    ),
 ) -> None:
     """Skip a resource, with an optional reason."""
-    _change(ref, "skipped", reason)
+    _change(ctx, ref, "skipped", reason)
 
 
-def reset(ref: str = REF_ARGUMENT) -> None:
+def reset(ctx: typer.Context, ref: str = REF_ARGUMENT) -> None:
     """Set a resource back to todo."""
-    _change(ref, "todo")
+    _change(ctx, ref, "todo")
 
 
 def register(app: typer.Typer) -> None:

@@ -3,39 +3,58 @@
 from __future__ import annotations
 
 import random
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
-from studyplan.db.engine import is_sqlite, sqlite_file
-from studyplan.errors import DatabaseBusyError
+from studyplan.db.engine import display_url, is_sqlite, sqlite_file
+from studyplan.db.faults import explain, is_locked_error
+from studyplan.errors import DatabaseBusyError, DatabaseError
 
 T = TypeVar("T")
 
 WaitCallback = Callable[[int, float], None]
 """Called as ``(attempt, seconds_waited)`` while another process holds the database."""
 
+WarnCallback = Callable[[str], None]
+"""Called with a one-line warning that should not stop the work (a backup that failed)."""
 
-def is_locked_error(exc: BaseException) -> bool:
-    """Whether ``exc`` says the database is locked or busy."""
-    text = str(getattr(exc, "orig", exc)).lower()
-    return "database is locked" in text or "database is busy" in text
+__all__ = ["Database", "WaitCallback", "WarnCallback", "is_locked_error"]
 
 
 class Database:
-    """An engine plus the rules for using it: short reads, retried write transactions."""
+    """An engine plus the rules for using it: short reads, retried write transactions.
 
-    def __init__(self, engine: Engine, url: str, patience_seconds: float = 10.0) -> None:
+    ``read_only`` databases (a SQLite file or folder that cannot be written) serve reads;
+    every write is refused at once with a message that says what to do. ``backups_keep``
+    copies are kept of a SQLite file, one made before the first write of each day.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        url: str,
+        patience_seconds: float = 10.0,
+        read_only: bool = False,
+        backups_keep: int = 7,
+    ) -> None:
         self.engine = engine
         self.url = url
         self.patience_seconds = patience_seconds
+        self.read_only = read_only
+        self.backups_keep = backups_keep
         self.on_wait: WaitCallback | None = None
+        self.on_warning: WarnCallback | None = None
         self._writer = engine.execution_options(sqlite_immediate=True)
+        self._backup_checked = False
+        self.created_now = False
+        """Whether this process created the database (a new, empty file needs no copy)."""
 
     @property
     def is_sqlite(self) -> bool:
@@ -47,11 +66,19 @@ class Database:
         """The SQLite file, if there is one."""
         return sqlite_file(self.url)
 
+    @property
+    def display(self) -> str:
+        """Where the database is, for messages: the file, or the URL without its password."""
+        return self.file or display_url(self.url)
+
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session for reading; nothing it does is committed."""
-        with Session(self.engine, expire_on_commit=False) as session:
-            yield session
+        try:
+            with Session(self.engine, expire_on_commit=False) as session:
+                yield session
+        except OperationalError as exc:
+            raise explain(exc, self.display, self.file, writing=False) from None
 
     def write(self, work: Callable[[Session], T]) -> T:
         """Run ``work`` in one transaction, committed on success.
@@ -59,6 +86,12 @@ class Database:
         If another process holds the database, wait and retry (calling ``on_wait``) until
         ``patience_seconds`` have passed, then raise :class:`DatabaseBusyError`.
         """
+        if self.read_only:
+            raise DatabaseError(
+                f"{self.display} is read-only: nothing was changed; make it and its folder "
+                "writable to change anything (reading commands work)"
+            )
+        self._daily_backup()
         started = time.monotonic()
         attempt = 0
         while True:
@@ -70,16 +103,36 @@ class Database:
                     return result
             except OperationalError as exc:
                 if not is_locked_error(exc):
-                    raise
+                    raise explain(exc, self.display, self.file, writing=True) from None
                 waited = time.monotonic() - started
                 if waited >= self.patience_seconds:
                     raise DatabaseBusyError(
-                        f"{self.file or self.url} stayed locked by another studyplan process "
+                        f"{self.display} stayed locked by another studyplan process "
                         f"for {waited:.0f} s; nothing was changed, try again when it is done"
                     ) from None
                 if self.on_wait is not None:
                     self.on_wait(attempt, waited)
                 time.sleep(min(1.0, 0.05 * 2**attempt) * (0.5 + random.random()))
+            except DBAPIError as exc:
+                if exc.connection_invalidated:
+                    raise explain(exc, self.display, self.file, writing=True) from None
+                raise
+
+    def _daily_backup(self) -> None:
+        """Before this process's first write: today's copy of a SQLite file, if none yet."""
+        if self._backup_checked or self.created_now:
+            return
+        self._backup_checked = True
+        file = self.file
+        if file is None or self.backups_keep <= 0:
+            return
+        from studyplan.db.backups import ensure_daily_backup
+
+        try:
+            ensure_daily_backup(file, self.backups_keep)
+        except (OSError, sqlite3.Error) as exc:  # a copy that fails never blocks the write
+            if self.on_warning is not None:
+                self.on_warning(f"could not copy the database to the backups folder ({exc})")
 
     def dispose(self) -> None:
         """Close every pooled connection."""

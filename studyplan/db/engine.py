@@ -1,45 +1,124 @@
-"""Engine factory. SQLite gets WAL, foreign keys and a busy timeout; other databases get none."""
+"""Engine factory and database URLs. SQLite gets WAL, foreign keys and a busy timeout.
+
+Every URL shown to the user goes through :func:`display_url`, which hides the password.
+"""
 
 from __future__ import annotations
 
+import re
+import sqlite3
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+from studyplan.errors import DatabaseError
+
+DRIVER_PACKAGES = {
+    "MySQLdb": "mysqlclient",
+    "pymysql": "PyMySQL",
+    "mysql": "mysql-connector-python",
+    "mariadb": "mariadb",
+    "psycopg": "psycopg[binary]",
+    "psycopg2": "psycopg2-binary",
+    "pg8000": "pg8000",
+    "asyncpg": "asyncpg",
+    "oracledb": "oracledb",
+    "cx_Oracle": "cx-Oracle",
+    "pyodbc": "pyodbc",
+    "pymssql": "pymssql",
+}
+"""The package a user installs for each Python driver module SQLAlchemy imports."""
+
+_PASSWORD = re.compile(r"(?P<head>://[^:/@\s]*:)[^@\s]*(?=@)")
 
 
-def is_sqlite(url: str) -> bool:
+def display_url(url: str) -> str:
+    """``url`` with its password replaced by ``***`` (also for URLs that do not parse)."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError, TypeError):
+        return _PASSWORD.sub(r"\g<head>***", url)
+
+
+def parse_url(url: str) -> URL:
+    """Parse a database URL; a URL studyplan cannot use is a :class:`DatabaseError`."""
+    try:
+        parsed = make_url(url)
+        parsed.get_dialect()
+    except ModuleNotFoundError as exc:
+        raise missing_driver(url, exc.name or "") from None
+    except (ArgumentError, NoSuchModuleError, ValueError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DatabaseError(
+            f"'{display_url(url)}' is not a database URL studyplan can use ({reason}); "
+            "fix STUDYPLAN_DATABASE_URL or the 'database_url' setting"
+        ) from None
+    return parsed
+
+
+def missing_driver(url: str, module: str) -> DatabaseError:
+    """The error for a URL whose Python driver is not installed, naming the package."""
+    top = module.split(".")[0]
+    package = DRIVER_PACKAGES.get(top, top)
+    return DatabaseError(
+        f"the database URL {display_url(url)} needs the Python driver '{top}'; install it "
+        f"(pip install '{package}') or set STUDYPLAN_DATABASE_URL to another database"
+    )
+
+
+def is_sqlite(url: str | URL) -> bool:
     """Whether ``url`` names a SQLite database."""
-    return make_url(url).get_backend_name() == "sqlite"
+    parsed = url if isinstance(url, URL) else make_url(url)
+    return parsed.get_backend_name() == "sqlite"
 
 
-def sqlite_file(url: str) -> str | None:
+def sqlite_file(url: str | URL) -> str | None:
     """The file of a SQLite URL, or None for other databases and in-memory SQLite."""
-    parsed = make_url(url)
+    parsed = url if isinstance(url, URL) else make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return None
     database = parsed.database or ""
     return None if database in ("", ":memory:") else database
 
 
-def make_engine(url: str, busy_timeout_seconds: float = 2.0) -> Engine:
+WRITE_BUSY_MS = 250
+"""How long SQLite itself waits for the write lock before :meth:`Database.write` takes over
+(it retries with backoff and says "waiting" at once, instead of after a silent wait)."""
+
+
+def make_engine(url: str, busy_timeout_seconds: float = 2.0, read_only: bool = False) -> Engine:
     """Create an engine for ``url``; for SQLite, install the pragmas and explicit BEGINs.
 
     Write transactions on SQLite start with ``BEGIN IMMEDIATE`` (execution option
-    ``sqlite_immediate``) so two processes never deadlock upgrading a read lock.
+    ``sqlite_immediate``) so two processes never deadlock upgrading a read lock; they wait
+    :data:`WRITE_BUSY_MS` for the lock, reads ``busy_timeout_seconds``.
+    ``read_only`` opens a SQLite file that cannot be written (a read-only file or folder):
+    reading works, any write fails at once.
     """
-    if not is_sqlite(url):
-        return create_engine(url)
-    engine = create_engine(url, connect_args={"check_same_thread": False})
+    parsed = parse_url(url)
+    if not is_sqlite(parsed):
+        try:
+            return create_engine(parsed)
+        except ModuleNotFoundError as exc:
+            raise missing_driver(url, exc.name or "") from None
+    file = sqlite_file(parsed)
+    options: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
+    if read_only and file is not None:
+        options["creator"] = _read_only_connector(Path(file))
+    engine = create_engine(parsed, **options)
     timeout_ms = int(busy_timeout_seconds * 1000)
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    def _on_connect(dbapi_connection: Any, record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {timeout_ms}")
+        record.info["busy_timeout_ms"] = timeout_ms
         cursor.execute("PRAGMA foreign_keys = ON")
-        if sqlite_file(url):
+        if file and not read_only:
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
@@ -47,6 +126,29 @@ def make_engine(url: str, busy_timeout_seconds: float = 2.0) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         immediate = connection.get_execution_options().get("sqlite_immediate", False)
+        wanted = WRITE_BUSY_MS if immediate else timeout_ms
+        if connection.info.get("busy_timeout_ms") != wanted:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout = {wanted}")
+            connection.info["busy_timeout_ms"] = wanted
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def _read_only_connector(path: Path) -> Any:
+    """Connect read-only; in a folder where SQLite cannot create its WAL index, immutable."""
+    folder_writable = _writable(path.parent)
+    wal_files = all(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-shm"))
+    flags = "mode=ro" if folder_writable or wal_files else "mode=ro&immutable=1"
+    uri = f"{path.resolve().as_uri()}?{flags}"
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(uri, uri=True, check_same_thread=False)
+
+    return connect
+
+
+def _writable(path: Path) -> bool:
+    import os
+
+    return os.access(path, os.W_OK)

@@ -11,9 +11,10 @@ from sqlmodel import Session, col, select
 
 from studyplan.catalog.vocabulary import KINDS, PRIMARY_ID
 from studyplan.db.database import Database
-from studyplan.db.models import STATUSES, Progress, Resource, Step
+from studyplan.db.models import STATUSES, Curriculum, Progress, Resource, Step
 from studyplan.errors import NotFoundError, UsageError
-from studyplan.services.views import ResourceView, resource_table, step_of, to_view, view_select
+from studyplan.services.views import ResourceView, resource_table, step_of, to_views, view_select
+from studyplan.wording import finished_count, percent_finished
 
 _POSITION = re.compile(r"^(?:(?P<cur>[a-z0-9-]+)/)?(?P<step>\d+)\.(?P<n>\d+)$")
 
@@ -37,7 +38,10 @@ class Filters:
 
 
 def list_resources(db: Database, filters: Filters | None = None) -> list[ResourceView]:
-    """Visible resources in study order, narrowed by ``filters``."""
+    """Visible resources in study order, narrowed by ``filters``.
+
+    An unknown curriculum or step is an error, not an empty list.
+    """
     filters = filters or Filters()
     filters.check()
     within = []
@@ -46,7 +50,7 @@ def list_resources(db: Database, filters: Filters | None = None) -> list[Resourc
     if filters.step is not None:
         within.append(col(Step.number) == filters.step)
         if not filters.curriculum:
-            within.append(col(Step.curriculum_id) == "main")
+            within.append(col(Step.curriculum_id) == PRIMARY_ID)
     table = resource_table(*within)
     query = view_select(table)
     c = table.c
@@ -58,52 +62,95 @@ def list_resources(db: Database, filters: Filters | None = None) -> list[Resourc
     if filters.tag:
         query = query.where(c.tags.like(f'%"{filters.tag}"%'))
     with db.read() as session:
-        views = [to_view(row) for row in session.connection().execute(query)]
-        if not views and filters.step is not None:
-            _require_step(session, filters.curriculum or PRIMARY_ID, filters.step)
+        views = to_views(session.connection().execute(query))
+        if not views:
+            curriculum = filters.curriculum or PRIMARY_ID
+            if filters.curriculum:
+                require_curriculum(session, curriculum)
+            if filters.step is not None:
+                require_step(session, curriculum, filters.step)
     return views
 
 
-def _require_step(session: Session, curriculum: str, number: int) -> None:
+def require_curriculum(session: Session, curriculum: str) -> None:
+    """Raise :class:`NotFoundError` naming the known curricula if ``curriculum`` is unknown."""
+    known = list(
+        session.execute(select(col(Curriculum.id)).order_by(col(Curriculum.position))).scalars()
+    )
+    if curriculum not in known:
+        raise NotFoundError(
+            f"no curriculum '{curriculum}'; known: {', '.join(known) or 'none yet'}"
+        )
+
+
+def require_step(session: Session, curriculum: str, number: int) -> None:
+    """Raise :class:`NotFoundError` if ``curriculum`` has no current step ``number``."""
     query = select(col(Step.id)).where(
         col(Step.curriculum_id) == curriculum,
         col(Step.number) == number,
         col(Step.retired_at).is_(None),
     )
     if session.execute(query).first() is None:
-        raise NotFoundError(f"no step {number}; 'studyplan steps' lists them")
+        prefix = "" if curriculum == PRIMARY_ID else f"{curriculum}/"
+        raise NotFoundError(f"no step {prefix}{number}; 'studyplan steps' lists them")
 
 
-def get_resource(db: Database, ref: str) -> ResourceView:
-    """The resource named by ``ref``: an id, ``STEP.N`` or ``CURRICULUM/STEP.N``."""
+def get_resource(db: Database, ref: str, include_retired: bool = True) -> ResourceView:
+    """The resource named by ``ref``: an id, ``STEP.N`` or ``CURRICULUM/STEP.N``.
+
+    A retired resource (dropped from the catalog, its history kept) is found by its id.
+    """
     with db.read() as session:
-        return find_view(session, ref)
+        return find_view(session, ref, include_retired)
 
 
-def find_view(session: Session, ref: str) -> ResourceView:
-    """Resolve ``ref`` inside ``session``; raise :class:`NotFoundError` with a hint."""
-    match = _POSITION.match(ref.strip())
+def find_view(session: Session, ref: str, include_retired: bool = False) -> ResourceView:
+    """Resolve ``ref`` inside ``session``; raise :class:`NotFoundError` with a hint.
+
+    Without ``include_retired``, naming a retired resource says it was retired.
+    """
+    ref = ref.strip()
+    match = _POSITION.match(ref)
     if match:
         table = resource_table(
-            col(Step.curriculum_id) == (match["cur"] or "main"),
+            col(Step.curriculum_id) == (match["cur"] or PRIMARY_ID),
             col(Step.number) == int(match["step"]),
         )
-        query = view_select(table).where(table.c.rank == int(match["n"]))
+        query = view_select(table).where(table.c.position == int(match["n"]))
     else:
-        table = resource_table(step_of([ref.strip()]))
-        query = view_select(table).where(table.c.id == ref.strip())
-    row = session.execute(query).first()
-    if row is None:
-        raise NotFoundError(_not_found_hint(session, ref))
-    return to_view(row)
+        table = resource_table(step_of([ref]))
+        query = view_select(table).where(table.c.id == ref)
+    views = to_views(session.execute(query))
+    if views:
+        return views[0]
+    if not match:
+        retired = _retired_view(session, ref)
+        if retired is not None:
+            if include_retired:
+                return retired
+            when = f"{retired.retired_at:%Y-%m-%d}" if retired.retired_at else "earlier"
+            raise NotFoundError(
+                f"'{ref}' was retired from the catalog on {when}; its progress and note are "
+                f"kept ('studyplan show {ref}' shows them)"
+            )
+    raise NotFoundError(_not_found_hint(session, ref, match))
 
 
-def _not_found_hint(session: Session, ref: str) -> str:
-    match = _POSITION.match(ref.strip())
+def _retired_view(session: Session, rid: str) -> ResourceView | None:
+    table = resource_table(col(Resource.id) == rid, include_retired=True)
+    views = to_views(session.execute(view_select(table)))
+    return views[0] if views and views[0].retired_at is not None else None
+
+
+def _not_found_hint(session: Session, ref: str, match: re.Match[str] | None) -> str:
     if match:
+        curriculum = match["cur"] or PRIMARY_ID
+        require_curriculum(session, curriculum)
+        require_step(session, curriculum, int(match["step"]))
+        prefix = "" if curriculum == PRIMARY_ID else f" --curriculum {curriculum}"
         return (
-            f"no resource at position {ref}; 'studyplan list --step {match['step']}' shows "
-            "the positions of a step"
+            f"no resource at position {ref}; 'studyplan list --step {match['step']}{prefix}' "
+            "shows the positions of that step"
         )
     words = [w for w in re.split(r"[^a-z0-9]+", ref.lower()) if len(w) > 2]
     close: list[str] = []
@@ -132,28 +179,42 @@ class StepSummary:
     minutes_done: int
 
     @property
+    def finished_count(self) -> int:
+        """Resources finished (done or skipped)."""
+        return finished_count(self.done, self.skipped)
+
+    @property
+    def percent(self) -> float:
+        """Share of the step's resources finished, 0-100."""
+        return percent_finished(self.done, self.skipped, self.total)
+
+    @property
     def finished(self) -> bool:
-        """Every resource is done or skipped."""
-        return self.total > 0 and self.done + self.skipped == self.total
+        """Every resource is finished (done or skipped)."""
+        return self.total > 0 and self.finished_count == self.total
 
 
 def step_summaries(db: Database, curriculum: str | None = None) -> list[StepSummary]:
-    """Every visible step with done/total counts and minutes left, in order."""
+    """Every visible step with its counts and minutes left, in order."""
     status = func.coalesce(col(Progress.status), "todo")
     open_ = status.in_(("todo", "in_progress"))
     query = (
         sa_select(
-            col(Step.curriculum_id),
-            col(Step.number),
-            col(Step.title),
-            col(Step.summary),
-            func.count(col(Resource.id)),
-            func.sum(case((status == "done", 1), else_=0)),
-            func.sum(case((status == "skipped", 1), else_=0)),
-            func.sum(case((status == "in_progress", 1), else_=0)),
-            func.coalesce(func.sum(col(Resource.minutes)), 0),
-            func.coalesce(func.sum(case((open_, col(Resource.minutes)), else_=0)), 0),
-            func.coalesce(func.sum(case((status == "done", col(Resource.minutes)), else_=0)), 0),
+            col(Step.curriculum_id).label("curriculum"),
+            col(Step.number).label("number"),
+            col(Step.title).label("title"),
+            col(Step.summary).label("summary"),
+            func.count(col(Resource.id)).label("total"),
+            func.sum(case((status == "done", 1), else_=0)).label("done"),
+            func.sum(case((status == "skipped", 1), else_=0)).label("skipped"),
+            func.sum(case((status == "in_progress", 1), else_=0)).label("in_progress"),
+            func.coalesce(func.sum(col(Resource.minutes)), 0).label("minutes_total"),
+            func.coalesce(func.sum(case((open_, col(Resource.minutes)), else_=0)), 0).label(
+                "minutes_left"
+            ),
+            func.coalesce(
+                func.sum(case((status == "done", col(Resource.minutes)), else_=0)), 0
+            ).label("minutes_done"),
         )
         .select_from(Step)
         .outerjoin(
@@ -163,14 +224,24 @@ def step_summaries(db: Database, curriculum: str | None = None) -> list[StepSumm
         .outerjoin(Progress, col(Progress.resource_id) == col(Resource.id))
         .where(col(Step.retired_at).is_(None))
         .group_by(col(Step.id))
-        .order_by(col(Step.curriculum_id) != "main", col(Step.curriculum_id), col(Step.number))
+        .order_by(col(Step.curriculum_id) != PRIMARY_ID, col(Step.curriculum_id), col(Step.number))
     )
     if curriculum:
         query = query.where(col(Step.curriculum_id) == curriculum)
     with db.read() as session:
         return [
             StepSummary(
-                r[0], r[1], r[2], r[3], r[4], r[5] or 0, r[6] or 0, r[7] or 0, r[8], r[9], r[10]
+                curriculum=r.curriculum,
+                number=r.number,
+                title=r.title,
+                summary=r.summary,
+                total=r.total,
+                done=r.done or 0,
+                skipped=r.skipped or 0,
+                in_progress=r.in_progress or 0,
+                minutes_total=r.minutes_total,
+                minutes_left=r.minutes_left,
+                minutes_done=r.minutes_done,
             )
             for r in session.execute(query)
         ]

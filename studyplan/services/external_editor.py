@@ -14,15 +14,12 @@ from studyplan.errors import EditorError
 def run_editor(command: str, body: str, ref: str) -> str:
     """Open ``body`` in the editor ``command`` and return the text it saved.
 
-    The draft file is kept when the editor fails, and its path is in the error, so nothing
-    typed is lost; it is removed after a successful edit.
+    The draft file is kept whenever the text cannot be taken (the editor fails, is not
+    found, saves text that is not UTF-8, or studyplan is interrupted meanwhile), and its
+    path is in the error, so nothing typed is lost; it is removed after a successful edit.
     """
-    argv = shlex.split(command) or ["vi"]
-    safe = "".join(ch if ch.isalnum() or ch in "-." else "-" for ch in ref)
-    handle, name = tempfile.mkstemp(prefix=f"studyplan-{safe}-", suffix=".md")
-    path = Path(name)
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.write(body)
+    argv = _argv(command)
+    path = _draft(body, ref)
     try:
         result = subprocess.run([*argv, str(path)], check=False)
     except FileNotFoundError:
@@ -30,11 +27,62 @@ def run_editor(command: str, body: str, ref: str) -> str:
             f"editor '{argv[0]}' not found; set $EDITOR or the 'editor' setting "
             f"(your text is in {path})"
         ) from None
+    except PermissionError:
+        raise EditorError(
+            f"editor '{argv[0]}' cannot be run (permission denied); set $EDITOR or the "
+            f"'editor' setting (your text is in {path})"
+        ) from None
+    except KeyboardInterrupt:
+        raise EditorError(
+            f"interrupted while the editor was open; the note was not saved (your text is in {path})"
+        ) from None
     if result.returncode != 0:
         raise EditorError(
             f"editor '{argv[0]}' exited with {result.returncode}; the note was not saved "
             f"(your text is in {path})"
         )
-    text = path.read_text(encoding="utf-8")
+    text = _read_back(path)
     path.unlink(missing_ok=True)
     return text
+
+
+def _argv(command: str) -> list[str]:
+    try:
+        return shlex.split(command) or ["vi"]
+    except ValueError as exc:
+        raise EditorError(
+            f"the editor command {command!r} cannot be read ({exc}); fix $EDITOR or the "
+            "'editor' setting"
+        ) from None
+
+
+def _draft(body: str, ref: str) -> Path:
+    safe = "".join(ch if ch.isalnum() or ch in "-." else "-" for ch in ref)
+    try:
+        handle, name = tempfile.mkstemp(prefix=f"studyplan-{safe}-", suffix=".md")
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(body)
+    except OSError as exc:
+        raise EditorError(
+            f"cannot write a draft for the editor in {tempfile.gettempdir()} ({exc.strerror}); "
+            "set TMPDIR to a writable folder"
+        ) from None
+    return Path(name)
+
+
+def _read_back(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise EditorError(
+            f"cannot read what the editor saved ({exc.strerror}); the note was not saved "
+            f"(look for {path})"
+        ) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise EditorError(
+            f"the editor saved text that is not UTF-8 (byte 0x{data[exc.start]:02X} at "
+            f"position {exc.start + 1}); the note was not saved (your text is in {path}: "
+            "save it as UTF-8 and run the command again)"
+        ) from None

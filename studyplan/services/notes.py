@@ -6,8 +6,10 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from studyplan.catalog.vocabulary import PRIMARY_ID
 from studyplan.db.database import Database
 from studyplan.db.models import Note, NoteVersion, Resource, Step, utcnow
 from studyplan.errors import NotFoundError
@@ -27,6 +29,9 @@ class NoteView:
     created_at: datetime
     updated_at: datetime
     versions: int = 0
+    """How many earlier versions are kept."""
+    merged: bool = False
+    """The save found the note changed elsewhere meanwhile and kept both texts."""
 
 
 @dataclass(frozen=True)
@@ -43,12 +48,12 @@ def _target(session: Session, ref: str) -> _Target:
     if match:
         number = int(match[1])
         step = session.execute(
-            select(Step).where(col(Step.curriculum_id) == "main", col(Step.number) == number)
+            select(Step).where(col(Step.curriculum_id) == PRIMARY_ID, col(Step.number) == number)
         ).scalar_one_or_none()
         if step is None or step.id is None:
             raise NotFoundError(f"no step {number}; 'studyplan steps' lists them")
         return _Target(None, step.id, f"step-{number}", f"Step {number}: {step.title}")
-    view = find_view(session, ref)
+    view = find_view(session, ref, include_retired=True)
     return _Target(view.id, None, view.id, view.title)
 
 
@@ -68,31 +73,68 @@ def get_note(db: Database, ref: str) -> NoteView | None:
         return _view(session, target, note) if note else None
 
 
-def save_note(db: Database, ref: str, body: str, append: bool = False) -> NoteView:
-    """Save ``body`` as the note on ``ref`` (or append it), keeping the previous version."""
+def save_note(
+    db: Database, ref: str, body: str, append: bool = False, base: str | None = None
+) -> NoteView:
+    """Save ``body`` as the note on ``ref`` (or append it), keeping the previous version.
+
+    ``base`` is the text the writer started from (the interface passes what it loaded). If
+    the stored note is no longer ``base`` (the command line appended meanwhile), both texts
+    are kept (:func:`merge_notes`) and the view says ``merged``.
+    """
 
     def work(session: Session) -> NoteView:
         target = _target(session, ref)
         now = utcnow()
         note = _find(session, target)
+        stored = note.body if note is not None else ""
+        merged = False
+        if append:
+            new_body = f"{stored.rstrip()}\n\n{body}".strip() + "\n" if stored else body
+        elif base is not None and stored != base:
+            new_body = merge_notes(base, stored, body)
+            merged = new_body != body
+        else:
+            new_body = body
         if note is None:
             note = Note(
                 resource_id=target.resource_id, step_id=target.step_id, body="", created_at=now
             )
-        elif (append or note.body != body) and note.id is not None:
+        elif new_body == note.body:
+            return _view(session, target, note, merged=merged)
+        elif note.id is not None:
             session.add(NoteVersion(note_id=note.id, body=note.body, saved_at=note.updated_at))
-        new_body = (
-            f"{note.body.rstrip()}\n\n{body}".strip() + "\n" if append and note.body else body
-        )
-        if note.id is not None and new_body == note.body:
-            return _view(session, target, note)
         note.body = new_body
         note.updated_at = now
         session.add(note)
         session.flush()
-        return _view(session, target, note)
+        return _view(session, target, note, merged=merged)
 
     return db.write(work)
+
+
+MERGE_HEADING = "Saved elsewhere while this note was being edited:"
+"""The line above text another studyplan saved meanwhile, when both are kept."""
+
+
+def merge_notes(base: str, stored: str, mine: str) -> str:
+    """Keep ``mine`` and what was saved meanwhile (``stored``, which differs from ``base``).
+
+    Text appended elsewhere (``stored`` starts with ``base``) is appended to ``mine``;
+    anything else saved elsewhere follows ``mine`` under :data:`MERGE_HEADING`. Nothing
+    either writer typed is dropped.
+    """
+    if stored in (base, mine) or not stored.strip():
+        return mine
+    head = base.rstrip()
+    if head and stored.startswith(head):
+        extra = stored[len(head) :].strip("\n")
+        if not extra.strip() or extra.strip() in mine:
+            return mine
+        return f"{mine.rstrip()}\n\n{extra}\n" if mine.strip() else stored
+    if not mine.strip():
+        return stored
+    return f"{mine.rstrip()}\n\n---\n{MERGE_HEADING}\n\n{stored.strip()}\n"
 
 
 def note_history(db: Database, ref: str) -> list[tuple[datetime, str]]:
@@ -131,14 +173,14 @@ def list_notes(db: Database) -> list[NoteView]:
         return views
 
 
-def _view(session: Session, target: _Target, note: Note, count: bool = True) -> NoteView:
+def _view(
+    session: Session, target: _Target, note: Note, count: bool = True, merged: bool = False
+) -> NoteView:
     versions = 0
     if count and note.id is not None:
-        versions = len(
-            session.execute(
-                select(col(NoteVersion.id)).where(col(NoteVersion.note_id) == note.id)
-            ).all()
-        )
+        versions = session.execute(
+            select(func.count()).select_from(NoteVersion).where(col(NoteVersion.note_id) == note.id)
+        ).scalar_one()
     return NoteView(
-        target.label, target.title, note.body, note.created_at, note.updated_at, versions
+        target.label, target.title, note.body, note.created_at, note.updated_at, versions, merged
     )

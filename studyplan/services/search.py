@@ -9,7 +9,7 @@ from sqlmodel import col
 
 from studyplan.db.database import Database
 from studyplan.db.models import Note
-from studyplan.services.views import ResourceView, resource_table, step_of, to_view, view_select
+from studyplan.services.views import ResourceView, resource_table, step_of, to_views, view_select
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -33,9 +33,9 @@ def search(db: Database, query: str, limit: int = 50) -> list[ResourceView]:
             if not ids:
                 return []
             table = resource_table(step_of(ids))
-            rows = session.execute(view_select(table).where(table.c.id.in_(ids))).all()
+            views = to_views(session.execute(view_select(table).where(table.c.id.in_(ids))))
         order = {rid: i for i, rid in enumerate(ids)}
-        return sorted((to_view(r) for r in rows), key=lambda v: order[v.id])
+        return sorted(views, key=lambda v: order[v.id])
     query_ = view_select(table).outerjoin(Note, col(Note.resource_id) == c.id)
     for word in words:
         pattern = f"%{word}%"
@@ -48,4 +48,4 @@ def search(db: Database, query: str, limit: int = 50) -> list[ResourceView]:
             )
         )
     with db.read() as session:
-        return [to_view(r) for r in session.execute(query_.limit(limit))]
+        return to_views(session.execute(query_.limit(limit)))

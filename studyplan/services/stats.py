@@ -11,6 +11,7 @@ from sqlmodel import col, select
 from studyplan.db.database import Database
 from studyplan.db.models import Activity, utcnow
 from studyplan.services.catalog_query import StepSummary, step_summaries
+from studyplan.wording import finished_count, percent_finished
 
 
 @dataclass(frozen=True)
@@ -29,9 +30,14 @@ class Stats:
     steps: list[StepSummary] = field(default_factory=list)
 
     @property
+    def finished(self) -> int:
+        """Resources finished (done or skipped)."""
+        return finished_count(self.done, self.skipped)
+
+    @property
     def percent(self) -> float:
-        """Share of resources done or skipped, 0-100."""
-        return 100.0 * (self.done + self.skipped) / self.total if self.total else 0.0
+        """Share of resources finished (done or skipped), 0-100."""
+        return percent_finished(self.done, self.skipped, self.total)
 
 
 def compute_stats(db: Database) -> Stats:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Select, func
+from sqlalchemy import Select, func, literal
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
+from studyplan.catalog.vocabulary import PRIMARY_ID
 from studyplan.db.models import Curriculum, Note, Progress, Resource, Step
 
 
@@ -39,11 +42,15 @@ class ResourceView:
     skip_reason: str = ""
     has_note: bool = False
     step_title: str = ""
+    retired_at: datetime | None = None
+    """When the catalog dropped this resource (its progress and note are kept)."""
 
     @property
     def ref(self) -> str:
-        """The positional reference ``STEP.N`` (prefixed for other curricula)."""
-        prefix = "" if self.curriculum == "main" else f"{self.curriculum}/"
+        """The positional reference ``STEP.N`` (prefixed for other curricula; none if retired)."""
+        if self.retired_at is not None:
+            return "retired"
+        prefix = "" if self.curriculum == PRIMARY_ID else f"{self.curriculum}/"
         return f"{prefix}{self.step}.{self.position}"
 
     def to_dict(self) -> dict[str, Any]:
@@ -53,50 +60,81 @@ class ResourceView:
         return data
 
 
-def resource_table(*within: Any) -> Any:
-    """Visible resources (not retired) as a subquery, with step, curriculum, progress, note
-    presence and ``rank``: the 1-based position among the visible resources of the step.
+VIEW_COLUMNS = (
+    "id",
+    "curriculum",
+    "step",
+    "position",
+    "title",
+    "authors",
+    "kind",
+    "url",
+    "minutes",
+    "status",
+    "provenance",
+    "provenance_reason",
+    "advice",
+    "tags",
+    "alternatives",
+    "origin",
+    "started_at",
+    "finished_at",
+    "skip_reason",
+    "note_id",
+    "step_title",
+    "retired_at",
+)
+"""The columns a view is built from, by name (:func:`view_select` selects them)."""
+
+
+def resource_table(*within: Any, include_retired: bool = False) -> Any:
+    """Resources as a subquery, with step, curriculum, progress, note presence and
+    ``position``: the 1-based rank among the visible resources of the step.
 
     ``within`` narrows the rows before ranking; pass only whole-step conditions (on
-    ``Step`` or ``col(Resource.step_id)``) so that ranks stay right.
+    ``Step`` or ``col(Resource.step_id)``) so that ranks stay right. ``include_retired``
+    keeps retired resources (their position is then 0: they have no place in a step).
     """
     rank = func.row_number().over(
         partition_by=col(Resource.step_id), order_by=(col(Resource.position), col(Resource.id))
     )
-    return (
+    retired = col(Resource.retired_at).is_not(None) | col(Step.retired_at).is_not(None)
+    position = literal(0) if include_retired else rank
+    query = (
         sa_select(
-            col(Resource.id),
+            col(Resource.id).label("id"),
             col(Step.curriculum_id).label("curriculum"),
             col(Step.number).label("step"),
-            rank.label("rank"),
-            col(Resource.title),
-            col(Resource.authors),
-            col(Resource.kind),
-            col(Resource.url),
-            col(Resource.minutes),
-            col(Progress.status),
-            col(Resource.provenance),
-            col(Resource.provenance_reason),
-            col(Resource.advice),
-            col(Resource.tags),
-            col(Resource.alternatives),
-            col(Resource.origin),
-            col(Progress.started_at),
-            col(Progress.finished_at),
-            col(Progress.skip_reason),
+            position.label("position"),
+            col(Resource.title).label("title"),
+            col(Resource.authors).label("authors"),
+            col(Resource.kind).label("kind"),
+            col(Resource.url).label("url"),
+            col(Resource.minutes).label("minutes"),
+            col(Progress.status).label("status"),
+            col(Resource.provenance).label("provenance"),
+            col(Resource.provenance_reason).label("provenance_reason"),
+            col(Resource.advice).label("advice"),
+            col(Resource.tags).label("tags"),
+            col(Resource.alternatives).label("alternatives"),
+            col(Resource.origin).label("origin"),
+            col(Progress.started_at).label("started_at"),
+            col(Progress.finished_at).label("finished_at"),
+            col(Progress.skip_reason).label("skip_reason"),
             col(Note.id).label("note_id"),
             col(Step.title).label("step_title"),
+            func.coalesce(col(Resource.retired_at), col(Step.retired_at)).label("retired_at"),
             col(Curriculum.position).label("curriculum_position"),
         )
         .join(Step, col(Step.id) == col(Resource.step_id))
         .join(Curriculum, col(Curriculum.id) == col(Step.curriculum_id))
         .outerjoin(Progress, col(Progress.resource_id) == col(Resource.id))
         .outerjoin(Note, col(Note.resource_id) == col(Resource.id))
-        .where(col(Resource.retired_at).is_(None))
-        .where(col(Step.retired_at).is_(None))
         .where(*within)
-        .subquery("visible")
     )
+    if not include_retired:
+        query = query.where(~retired)
+    return query.subquery("visible")
 
 
 def step_of(resource_ids: Any) -> Any:
@@ -108,29 +146,9 @@ def step_of(resource_ids: Any) -> Any:
 def view_select(table: Any) -> Select[Any]:
     """Select every view column of ``table`` (from :func:`resource_table`) in study order."""
     c = table.c
-    return sa_select(
-        c.id,
-        c.curriculum,
-        c.step,
-        c.rank,
-        c.title,
-        c.authors,
-        c.kind,
-        c.url,
-        c.minutes,
-        c.status,
-        c.provenance,
-        c.provenance_reason,
-        c.advice,
-        c.tags,
-        c.alternatives,
-        c.origin,
-        c.started_at,
-        c.finished_at,
-        c.skip_reason,
-        c.note_id,
-        c.step_title,
-    ).order_by(c.curriculum_position, c.step, c.rank)
+    return sa_select(*(c[name] for name in VIEW_COLUMNS)).order_by(
+        c.curriculum_position, c.step, c.position
+    )
 
 
 _decode = json.JSONDecoder().decode
@@ -141,28 +159,64 @@ def _json_list(text: str) -> Any:
     return [] if text == "[]" else _decode(text)
 
 
-def to_view(row: Any) -> ResourceView:
-    """Build a :class:`ResourceView` from a row of :func:`view_select`, positions 1-based."""
+def _picker(keys: Iterable[str]) -> Callable[[Any], tuple[Any, ...]]:
+    """Pick the view columns out of a row by their names (resolved once per result)."""
+    index = {name: i for i, name in enumerate(keys)}
+    return itemgetter(*(index[name] for name in VIEW_COLUMNS))
+
+
+def to_views(result: Any) -> list[ResourceView]:
+    """Build a :class:`ResourceView` from each row of a :func:`view_select` result."""
+    pick = _picker(result.keys())
+    return [_build(pick(row)) for row in result]
+
+
+def _build(values: tuple[Any, ...]) -> ResourceView:
+    (
+        rid,
+        curriculum,
+        step,
+        position,
+        title,
+        authors,
+        kind,
+        url,
+        minutes,
+        status,
+        provenance,
+        provenance_reason,
+        advice,
+        tags,
+        alternatives,
+        origin,
+        started_at,
+        finished_at,
+        skip_reason,
+        note_id,
+        step_title,
+        retired_at,
+    ) = values
     return ResourceView(
-        id=row[0],
-        curriculum=row[1],
-        step=row[2],
-        position=row[3],
-        title=row[4],
-        authors=_json_list(row[5]),
-        kind=row[6],
-        url=row[7],
-        minutes=row[8],
-        status=row[9] or "todo",
-        provenance=row[10],
-        provenance_reason=row[11],
-        advice=row[12],
-        tags=_json_list(row[13]),
-        alternatives=_json_list(row[14]),
-        origin=row[15],
-        started_at=row[16],
-        finished_at=row[17],
-        skip_reason=row[18] or "",
-        has_note=row[19] is not None,
-        step_title=row[20],
+        id=rid,
+        curriculum=curriculum,
+        step=step,
+        position=position,
+        title=title,
+        authors=_json_list(authors),
+        kind=kind,
+        url=url,
+        minutes=minutes,
+        status=status or "todo",
+        provenance=provenance,
+        provenance_reason=provenance_reason,
+        advice=advice,
+        tags=_json_list(tags),
+        alternatives=_json_list(alternatives),
+        origin=origin,
+        started_at=started_at,
+        finished_at=finished_at,
+        skip_reason=skip_reason or "",
+        has_note=note_id is not None,
+        step_title=step_title,
+        retired_at=retired_at,
     )

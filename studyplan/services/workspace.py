@@ -6,10 +6,10 @@ import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from studyplan.catalog.vocabulary import PRIMARY_ID
-from studyplan.db.database import Database
+from studyplan.db.database import Database, WaitCallback, WarnCallback
 from studyplan.db.models import Curriculum
 from studyplan.db.open import open_database
 from studyplan.errors import CatalogError
@@ -24,15 +24,38 @@ def file_sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def open_workspace(settings: Settings | None = None, sync: bool = True) -> Database:
+def open_workspace(
+    settings: Settings | None = None,
+    sync: bool = True,
+    on_wait: WaitCallback | None = None,
+    on_warning: WarnCallback | None = None,
+) -> Database:
     """Open the database of ``settings`` and, if ``sync``, bring the main catalog up to date.
 
-    The catalog is parsed only when its bytes changed since the last sync.
+    The catalog is parsed only when its bytes changed since the last sync. A catalog that
+    cannot be read or is invalid does not stop the work when ``on_warning`` is given: it is
+    told one line, and the database stays as last synced (without it, the error is raised).
     """
     settings = settings or load_settings()
-    db = open_database(settings.resolved_database_url, settings.busy_timeout_seconds)
+    db = open_database(
+        settings.resolved_database_url,
+        settings.busy_timeout_seconds,
+        settings.backups_keep,
+        on_wait=on_wait,
+    )
+    db.on_wait = on_wait
+    db.on_warning = on_warning
     if sync:
-        ensure_catalog_synced(db, settings.catalog_path)
+        try:
+            ensure_catalog_synced(db, settings.catalog_path)
+        except CatalogError as exc:
+            if on_warning is None:
+                db.dispose()
+                raise
+            on_warning(
+                f"{exc}; going on with the catalog as last synced "
+                "(fix it, then 'studyplan catalog validate' checks it)"
+            )
     return db
 
 
@@ -43,23 +66,47 @@ def ensure_catalog_synced(db: Database, catalog: Path) -> SyncReport | None:
         sha = file_sha(catalog)
     except FileNotFoundError:
         raise CatalogError(f"{catalog}: no such file; check the 'catalog' setting") from None
+    except OSError as exc:
+        raise CatalogError(f"{catalog}: cannot read ({exc.strerror})") from None
     with db.read() as session:
-        stored = session.execute(
-            select(col(Curriculum.catalog_sha), col(Curriculum.source_file)).where(
-                col(Curriculum.id) == PRIMARY_ID
-            )
-        ).first()
-    if stored is not None and stored[0] == sha and stored[1] == str(catalog):
-        return None
-    return sync_file(db, catalog, PRIMARY_ID, sha)
+        if _is_synced(session, catalog, sha):
+            return None
+    if db.read_only:
+        raise CatalogError(f"{catalog} changed, but the database is read-only and cannot follow")
+    return sync_file(db, catalog, PRIMARY_ID, sha, skip_if_synced=True)
 
 
-def sync_file(db: Database, path: Path, curriculum_id: str, sha: str | None = None) -> SyncReport:
-    """Load ``path`` and sync it into ``curriculum_id`` in one transaction."""
+def _is_synced(session: Session, catalog: Path, sha: str) -> bool:
+    stored = session.execute(
+        select(col(Curriculum.catalog_sha), col(Curriculum.source_file)).where(
+            col(Curriculum.id) == PRIMARY_ID
+        )
+    ).first()
+    return stored is not None and stored[0] == sha and stored[1] == str(catalog)
+
+
+def sync_file(
+    db: Database,
+    path: Path,
+    curriculum_id: str,
+    sha: str | None = None,
+    skip_if_synced: bool = False,
+) -> SyncReport:
+    """Load ``path`` and sync it into ``curriculum_id`` in one transaction.
+
+    ``skip_if_synced``: another process may have synced the same bytes while this one was
+    parsing (twenty first runs at once); inside the transaction, check again and do nothing.
+    """
     from studyplan.catalog.loader import load_catalog
-    from studyplan.catalog.sync import sync_catalog
+    from studyplan.catalog.sync import SyncReport, sync_catalog
 
     path = path.resolve()
     spec = load_catalog(path)
     digest = sha or file_sha(path)
-    return db.write(lambda session: sync_catalog(session, spec, path, digest, curriculum_id))
+
+    def work(session: Session) -> SyncReport:
+        if skip_if_synced and _is_synced(session, path, digest):
+            return SyncReport(curriculum_id)
+        return sync_catalog(session, spec, path, digest, curriculum_id)
+
+    return db.write(work)

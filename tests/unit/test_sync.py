@@ -11,9 +11,10 @@ from studyplan.catalog.loader import CatalogInvalid
 from studyplan.db.database import Database
 from studyplan.db.models import Resource
 from studyplan.errors import NotFoundError, UsageError
-from studyplan.services.catalog_admin import add_resource, import_catalog, sync
+from studyplan.services.catalog_admin import import_catalog, sync
 from studyplan.services.catalog_query import Filters, get_resource, list_resources
 from studyplan.services.notes import get_note, save_note
+from studyplan.services.own_resources import add_resource
 from studyplan.services.progress import set_status
 from studyplan.services.workspace import ensure_catalog_synced
 from studyplan.settings import Settings
@@ -59,8 +60,11 @@ def test_removed_resource_is_retired_then_restored(db: Database, settings: Setti
     report = ensure_catalog_synced(db, settings.catalog_path)
     assert report is not None and report.retired == ["old-slides"]
     assert "old-slides" not in [v.id for v in list_resources(db)]
-    with pytest.raises(NotFoundError):
-        get_resource(db, "old-slides")
+    with pytest.raises(NotFoundError, match="retired"):
+        get_resource(db, "old-slides", include_retired=False)
+    retired = get_resource(db, "old-slides")  # show finds it, marked retired
+    assert retired.retired_at is not None and retired.ref == "retired"
+    assert retired.status == "skipped"
     with db.read() as session:
         assert session.get(Resource, "old-slides") is not None  # history kept, never deleted
 
