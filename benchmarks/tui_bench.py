@@ -141,6 +141,99 @@ async def key_to_repaint(env: dict[str, str], presses: int) -> tuple[float, floa
     return statistics.median(moves), p95, statistics.median(marks)
 
 
+class StallMeter:
+    """The longest time the app's event loop went without running a 5 ms ticker task."""
+
+    TICK = 0.005
+
+    def __init__(self) -> None:
+        self.longest = 0.0
+        self._task: asyncio.Task[None] | None = None
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            start = loop.time()
+            await asyncio.sleep(self.TICK)
+            self.longest = max(self.longest, loop.time() - start - self.TICK)
+
+    def start(self) -> None:
+        """Start measuring (from now on, on the running loop)."""
+        self.longest = 0.0
+        self._task = asyncio.get_running_loop().create_task(self._run())
+
+    def stop(self) -> float:
+        """Stop; the longest stall in milliseconds."""
+        if self._task is not None:
+            self._task.cancel()
+        return self.longest * 1000
+
+
+def loopback_catalog(path: Path, base: str, hosts: int, urls: int) -> None:
+    """A catalog whose ``urls`` addresses all live on the loopback server's ``hosts``."""
+    import yaml
+
+    generate_catalog(path, urls, 7)
+    data = yaml.safe_load(path.read_text())
+    n = 0
+    for step in data["steps"]:
+        for resource in step["resources"]:
+            host = n % hosts + 1
+            resource["url"] = base.replace("127.0.0.1", f"127.0.0.{host}") + f"/ok/{n}"
+            n += 1
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+
+
+async def event_loop_stalls(root: Path, urls: int) -> tuple[float, float, float, int]:
+    """Longest event-loop stalls (ms): idle, during a link check of the whole catalog on a
+    loopback server (100 ms a response), and during quit with a note being typed and the
+    timer running. The last figure is the number of URLs checked."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "links"))
+    from links_server import LinkServer
+
+    from studyplan.links.policy import CheckOptions
+    from studyplan.services.workspace import open_workspace
+    from studyplan.settings import load_settings
+    from studyplan.tui.app import make_app
+
+    server = LinkServer(hosts=20, default_delay=0.1).start()
+    try:
+        catalog = root / "loopback.yaml"
+        loopback_catalog(catalog, server.url("").rstrip("/"), 20, urls)
+        os.environ.update(prepare(root / "stall", catalog))
+        settings = load_settings()
+        db = open_workspace(settings)
+        app = make_app(settings, db, opener=lambda url: True, link_options=CheckOptions())
+        meter = StallMeter()
+        async with app.run_test(size=(120, 40)) as pilot:
+            while app.data_shown_at is None:
+                await asyncio.sleep(0.01)
+            await pilot.pause(0.5)
+            meter.start()
+            await asyncio.sleep(1.0)
+            idle = meter.stop()
+            screen = app.main_screen
+            meter.start()
+            await pilot.press("C")
+            while not screen.checking_links:
+                await asyncio.sleep(0.01)
+            while screen.checking_links:
+                await asyncio.sleep(0.01)
+            check = meter.stop()
+            checked = server.total_hits
+            await pilot.press("t", "n", *"a note typed just before quitting")
+            await pilot.pause(0.2)
+            meter.start()
+            await pilot.press("ctrl+q")
+            while app.is_running:
+                await asyncio.sleep(0.005)
+            quit_ = meter.stop()
+        db.dispose()
+    finally:
+        server.stop()
+    return idle, check, quit_, checked
+
+
 def terminal_launch_seconds(env: dict[str, str], marker: bytes, runs: int) -> float:
     """Median seconds from starting the real ``studyplan`` command in a 120x40 pseudo
     terminal to the moment its output contains ``marker`` (a title on the first screen)."""
@@ -177,6 +270,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--presses", type=int, default=60)
+    parser.add_argument("--urls", type=int, default=500, help="URLs in the stall benchmark")
     args = parser.parse_args()
     compile_package()
     with tempfile.TemporaryDirectory() as tmp:
@@ -195,6 +289,10 @@ def main() -> None:
         print(f"tui key to repaint (j) in the 10,000-row table: median {median:.1f} ms")
         print(f"tui key to repaint (j) in the 10,000-row table: p95 {p95:.1f} ms")
         print(f"tui key to repaint (space, status cycle) in the 10,000-row table: {mark:.1f} ms")
+        idle, check, quit_, checked = asyncio.run(event_loop_stalls(root, args.urls))
+        print(f"tui longest event-loop stall, idle for 1 s: {idle:.1f} ms")
+        print(f"tui longest event-loop stall during a link check ({checked} URLs): {check:.1f} ms")
+        print(f"tui longest event-loop stall during quit (note and timer saved): {quit_:.1f} ms")
 
 
 if __name__ == "__main__":

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, SuspendNotSupported, SystemCommand
 from textual.binding import BindingType
@@ -18,20 +22,32 @@ from studyplan.db.database import Database
 from studyplan.errors import StudyplanError
 from studyplan.services.external_editor import run_editor
 from studyplan.services.preferences import get_preference, set_preference
+from studyplan.services.snapshot import Snapshot, read_snapshot
 from studyplan.services.timer import stop_timer
 from studyplan.settings import Settings
-from studyplan.tui.bindings import APP_BINDINGS, MAIN_BINDINGS, effective_keys
-from studyplan.tui.screens.main_screen import MainScreen, Snapshot, read_snapshot
+from studyplan.tui.bindings import APP_BINDINGS, MAIN_BINDINGS, check_keymap, effective_keys
+from studyplan.tui.context import Opener, ScreenContext
+from studyplan.tui.screens.main_screen import MainScreen
+from studyplan.tui.widgets.note_editor import NoteEditor
 from studyplan.tui.writer import WriteQueue
 
 if TYPE_CHECKING:
     from studyplan.links.policy import CheckOptions
 
-Opener = Callable[[str], object]
-"""Opens a URL (:func:`open_in_browser` unless a test passes another)."""
-
 Editor = Callable[[str, str, str], str]
 """Runs ``(command, body, ref)`` in an editor and returns the new body."""
+
+DEFAULT_THEME = "textual-dark"
+"""The theme when the learner chose none (Textual's TEXTUAL_THEME is not consulted)."""
+
+EXIT_GRACE_SECONDS = 3.0
+"""After a signal, how long the terminal may take to be given back before the process ends
+anyway (a closed terminal can make the last writes to it wait forever; the work is saved)."""
+
+SHUTDOWN_SIGNALS = tuple(
+    s for s in (signal.SIGTERM, getattr(signal, "SIGHUP", None), signal.SIGINT) if s is not None
+)
+"""Signals that close the interface as ``q`` does: note saved, timer stopped, terminal back."""
 
 
 class StudyplanApp(App[None]):
@@ -40,9 +56,6 @@ class StudyplanApp(App[None]):
     TITLE = "studyplan"
     CSS_PATH = Path(__file__).with_name("app.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [*APP_BINDINGS]
-    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {"main": MainScreen}
-    """One mode per area; labs, plan, statistics and links add theirs here."""
-    DEFAULT_MODE = "main"
 
     def __init__(
         self,
@@ -51,21 +64,30 @@ class StudyplanApp(App[None]):
         opener: Opener,
         editor: Editor,
         link_options: CheckOptions | None = None,
+        theme: str = DEFAULT_THEME,
     ) -> None:
         super().__init__()
         self.settings = settings
         self.db = db
-        self.opener = opener
         self.editor = editor
-        self.link_options = link_options
-        """Options of the "check links" action; None means the checker's defaults."""
+        self.writes = WriteQueue(self.show_error, on_settled=self._write_settled)
+        self.context = ScreenContext(
+            db=db,
+            writes=self.writes,
+            opener=opener,
+            edit_externally=self.edit_externally,
+            show_error=self.show_error,
+            link_options=link_options,
+            on_first_data=self.first_data_shown,
+        )
         self.first_read: Future[Snapshot] = Future()
         """The first screen's data, read in a thread while Textual starts up."""
         threading.Thread(target=self._read_first, name="first-read", daemon=True).start()
-        self.writes = WriteQueue(self.show_error)
         self.started_at = time.perf_counter()
         self.data_shown_at: float | None = None
-        self._theme_saved = ""
+        self.closing = False
+        self._chosen_theme = theme
+        self._waiting = False
         self.set_keymap(dict(settings.keys))
 
     def _read_first(self) -> None:
@@ -75,12 +97,14 @@ class StudyplanApp(App[None]):
             self.first_read.set_exception(exc)
 
     def on_mount(self) -> None:
-        """Apply the remembered theme and start the writer."""
-        self._theme_saved = get_preference(self.db, "theme") or self.settings.theme
-        if self._theme_saved in self.available_themes:
-            self.theme = self._theme_saved
+        """Apply the theme, start the writer, listen for signals, show the main screen."""
+        if self._chosen_theme in self.available_themes:
+            self.theme = self._chosen_theme
         self.theme_changed_signal.subscribe(self, lambda theme: self._remember_theme(theme.name))
         self.run_worker(self.writes.run(), name="writer", group="writer")
+        self.db.on_wait = self._database_busy
+        self._listen_for_signals()
+        self.push_screen(MainScreen(self.context, self.first_read))
 
     @property
     def main_screen(self) -> MainScreen:
@@ -93,9 +117,11 @@ class StudyplanApp(App[None]):
             self.data_shown_at = time.perf_counter()
 
     def _remember_theme(self, name: str) -> None:
-        if name != self._theme_saved:
-            self._theme_saved = name
+        if name != self._chosen_theme:
+            self._chosen_theme = name
             self.writes.submit(partial(set_preference, self.db, "theme", name))
+
+    # errors and waiting -----------------------------------------------------------------------
 
     def show_error(self, exc: BaseException) -> None:
         """Show ``exc`` in the one error modal: studyplan's title and message, no traceback."""
@@ -106,10 +132,33 @@ class StudyplanApp(App[None]):
         else:
             self.log.error(repr(exc))
             title, message = "unexpected error", f"{type(exc).__name__}: {exc}"
+        if self.closing:
+            return
         if isinstance(self.screen, ErrorModal):
             self.screen.show(title, message)
         else:
             self.push_screen(ErrorModal(title, message))
+
+    def _database_busy(self, attempt: int, _waited: float) -> None:
+        """Called from a writer thread while another studyplan holds the database."""
+        if attempt == 1 and threading.current_thread() is not threading.main_thread():
+            with contextlib.suppress(RuntimeError):  # the app is closing
+                self.call_from_thread(self._say_waiting)
+
+    def _say_waiting(self) -> None:
+        self._waiting = True
+        self.main_screen.header.flash("waiting for another studyplan to finish writing…", None)
+
+    def _write_settled(self) -> None:
+        if self._waiting:
+            self._waiting = False
+            self.main_screen.header.clear_news()
+
+    # keys -------------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the note is being typed, ``q`` and ``?`` type text: hide them from the footer."""
+        return not (action in ("close", "help") and isinstance(self.focused, NoteEditor))
 
     def edit_externally(self, body: str, ref: str) -> str:
         """Suspend the interface and run the editor on ``body``."""
@@ -127,20 +176,56 @@ class StudyplanApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(dict(self.settings.keys)))
 
+    async def action_close(self) -> None:
+        """The ``q`` key: save the note, stop the timer, quit."""
+        await self.shutdown(interactive=True)
+
     async def action_quit(self) -> None:
         """Save the note, let queued writes finish, stop a running timer, then quit."""
-        try:
-            self.main_screen.save_note_now()
-        except Exception as exc:
-            self.show_error(exc)
+        await self.shutdown(interactive=True)
+
+    async def shutdown(self, interactive: bool, signum: int | None = None) -> None:
+        """Save pending text and stop the timer through the writer, then exit.
+
+        Interactive: if a save fails, the error shows and the interface stays (nothing
+        typed is lost). Not interactive (signal ``signum``): exit whatever happens, and if
+        the terminal cannot be given back within :data:`EXIT_GRACE_SECONDS` (it was closed),
+        end the process: everything is saved by then.
+        """
+        if self.closing:
             return
+        failures: list[BaseException] = []
+        screen = self.main_screen
+        screen.links.cancel()
+        pending = screen.notes.take_pending()
+        if pending is not None:
+            screen.notes.submit(pending)
+        db = self.db
+        self.writes.submit(lambda: stop_timer(db), failed=failures.append)
+        self.closing = not interactive
         await self.writes.drain()
-        try:
-            stop_timer(self.db)
-        except Exception as exc:
-            self.show_error(exc)
+        if interactive and (failures or (pending is not None and screen.editor.dirty)):
             return
-        self.exit()
+        self.closing = True
+        if signum is not None:
+            watchdog = threading.Timer(EXIT_GRACE_SECONDS, os._exit, args=(128 + signum,))
+            watchdog.daemon = True
+            watchdog.start()
+        self.exit(return_code=128 + signum if signum is not None else 0)
+
+    def _listen_for_signals(self) -> None:
+        """SIGTERM, SIGHUP and SIGINT close the interface as ``q`` does."""
+        loop = asyncio.get_running_loop()
+        for signum in SHUTDOWN_SIGNALS:
+            try:
+                loop.add_signal_handler(signum, self._on_signal, signum)
+            except (NotImplementedError, RuntimeError, ValueError):  # not the main thread
+                return
+
+    def _on_signal(self, signum: int) -> None:
+        self.run_worker(
+            self.shutdown(interactive=False, signum=signum), group="shutdown", exit_on_error=False
+        )
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Textual's commands plus one per key of studyplan."""
@@ -169,11 +254,32 @@ def make_app(
     opener: Opener | None = None,
     editor: Editor | None = None,
     link_options: CheckOptions | None = None,
+    theme: str = DEFAULT_THEME,
 ) -> StudyplanApp:
-    """Build the app on ``db``; tests pass an ``opener``, ``editor`` and link options."""
-    return StudyplanApp(settings, db, opener or open_in_browser, editor or run_editor, link_options)
+    """Build the app on ``db`` with ``theme``; tests pass an opener, editor and link options.
+
+    The keys of ``settings`` are checked first: an unknown binding id, an unknown key name
+    or a key another binding keeps is a :class:`~studyplan.errors.SettingsError`.
+    """
+    check_keymap(dict(settings.keys), settings.source or "settings.toml")
+    return StudyplanApp(
+        settings, db, opener or open_in_browser, editor or run_editor, link_options, theme
+    )
 
 
-def run_app(settings: Settings, db: Database) -> None:
-    """Run the interface until the learner quits."""
-    make_app(settings, db).run()
+def chosen_theme(settings: Settings, db: Database) -> str:
+    """The theme to start with: the one chosen in the palette, the setting, or the default.
+
+    Read before the interface starts (its event loop never waits on the database).
+    """
+    return get_preference(db, "theme") or settings.theme or DEFAULT_THEME
+
+
+def run_app(settings: Settings, db: Database) -> int:
+    """Run the interface until the learner quits; the exit code (128 + N after signal N)."""
+    app = make_app(settings, db, theme=chosen_theme(settings, db))
+    app.run()
+    return app.return_code or 0
+
+
+__all__ = ["DEFAULT_THEME", "StudyplanApp", "chosen_theme", "make_app", "run_app"]

@@ -6,11 +6,15 @@ description shows in the footer, the long one in the help screen and the command
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 
 from textual.binding import Binding
+from textual.keys import Keys, key_to_character
 
-STATUS_GROUP = Binding.Group("Status")
+from studyplan.errors import SettingsError
+
+STATUS_GROUP = Binding.Group("Status", compact=True)
 """Done, learn, skip, reset and cycle share one footer label to fit 80 columns."""
 
 MAIN_BINDINGS: list[Binding] = [
@@ -98,7 +102,7 @@ APP_BINDINGS: list[Binding] = [
         key_display="?",
         tooltip="Show every key",
     ),
-    Binding("q", "quit", "Quit", id="quit", tooltip="Save the note and quit"),
+    Binding("q", "close", "Quit", id="quit", tooltip="Save the note and quit"),
     Binding(
         "ctrl+p",
         "command_palette",
@@ -152,3 +156,58 @@ def effective_keys(binding: Binding, keymap: dict[str, str]) -> str:
 
 
 _NAMES = {"question_mark": "?", "slash": "/"}
+
+_MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
+_KEY_NAMES = {key.value for key in Keys} | {
+    "slash",
+    "backslash",
+    "at",
+    "minus",
+    "plus",
+    "underscore",
+}
+
+
+def normalize_key(key: str) -> str | None:
+    """The key name Textual uses for ``key`` (``/`` is ``slash``), or None if it is none."""
+    key = key.strip()
+    if len(key) == 1:
+        if key.isalnum():
+            return key
+        name = unicodedata.name(key, "").lower().replace("-", "_").replace(" ", "_")
+        return {"solidus": "slash", "hyphen_minus": "minus"}.get(name, name) or None
+    *modifiers, base = key.split("+")
+    if any(m not in _MODIFIERS for m in modifiers) or not base:
+        return None
+    if len(base) == 1 or base in _KEY_NAMES or key in _KEY_NAMES:
+        return key
+    return key if key_to_character(base) is not None else None
+
+
+def check_keymap(keymap: dict[str, str], where: str = "settings.toml") -> None:
+    """Refuse unknown binding ids, unknown key names and keys that another binding keeps.
+
+    Raises :class:`SettingsError` with one line saying what to change.
+    """
+    bindings = {b.id: b for _group, b in all_bindings() if b.id}
+    for binding_id, keys in keymap.items():
+        if binding_id not in bindings:
+            known = ", ".join(sorted(bindings))
+            raise SettingsError(f"{where}: [keys] has no binding '{binding_id}'; known: {known}")
+        for key in keys.split(","):
+            if normalize_key(key) is None:
+                raise SettingsError(
+                    f"{where}: [keys] {binding_id} = {keys!r}: {key.strip()!r} is not a key "
+                    "name (use e.g. x, ctrl+x, f5, space, slash)"
+                )
+    owners: dict[str, str] = {}
+    for binding_id, binding in bindings.items():
+        for key in keymap.get(binding_id, binding.key).split(","):
+            name = normalize_key(key) or key.strip()
+            other = owners.setdefault(name, binding_id)
+            if other != binding_id and (binding_id in keymap or other in keymap):
+                mine, theirs = (binding_id, other) if binding_id in keymap else (other, binding_id)
+                raise SettingsError(
+                    f"{where}: [keys] {mine} = {keymap[mine]!r} takes {key.strip()!r} from "
+                    f"'{theirs}'; choose another key or remap '{theirs}' too"
+                )

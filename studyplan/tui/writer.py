@@ -21,12 +21,15 @@ class _Job:
 class WriteQueue:
     """A FIFO of database writes drained by one worker (:meth:`run`).
 
-    ``done`` and ``failed`` are called on the event loop, so they may touch widgets.
+    ``done`` and ``failed`` are called on the event loop, so they may touch widgets; every
+    failure also goes to ``on_error`` (the error dialog). ``on_settled`` is called after each
+    job, whatever its outcome (the interface clears a "waiting" message there).
     """
 
-    def __init__(self, on_error: Failed) -> None:
+    def __init__(self, on_error: Failed, on_settled: Callable[[], None] | None = None) -> None:
         self._queue: asyncio.Queue[_Job] = asyncio.Queue()
         self._on_error = on_error
+        self._on_settled = on_settled
 
     def submit(
         self, work: Callable[[], Any], done: Done | None = None, failed: Failed | None = None
@@ -49,6 +52,8 @@ class WriteQueue:
                     job.done(result)
             finally:
                 self._queue.task_done()
+                if self._on_settled is not None:
+                    self._on_settled()
 
     async def drain(self) -> None:
         """Wait until every submitted write has finished."""

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,7 @@ from studyplan import paths
 from studyplan.db.database import Database
 from studyplan.services.workspace import open_workspace
 from studyplan.settings import Settings, load_settings
-from studyplan.tui.app import StudyplanApp, make_app
+from studyplan.tui.app import DEFAULT_THEME, StudyplanApp, make_app
 
 
 @pytest.fixture(scope="session")
@@ -37,7 +37,6 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template_db: Path) -> 
     monkeypatch.setenv(paths.ENV_HOME, str(tmp_path))
     monkeypatch.delenv(paths.ENV_DATABASE_URL, raising=False)
     monkeypatch.delenv(paths.ENV_CATALOG, raising=False)
-    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
     shutil.copy(template_db, paths.database_file())
     return tmp_path
 
@@ -74,9 +73,9 @@ AppFactory = Callable[..., StudyplanApp]
 def app_factory(db: Database, opened: Opened) -> AppFactory:
     """Build the app on the test database; keyword arguments go into the settings."""
 
-    def build(runner: Any = None, **settings: Any) -> StudyplanApp:
+    def build(runner: Any = None, theme: str = DEFAULT_THEME, **settings: Any) -> StudyplanApp:
         base: Settings = load_settings()
-        return make_app(replace(base, **settings), db, opener=opened, editor=runner)
+        return make_app(base.with_values(**settings), db, opener=opened, editor=runner, theme=theme)
 
     return build
 
@@ -91,3 +90,18 @@ async def settle(pilot: Pilot[Any]) -> None:
         if busy:
             await app.workers.wait_for_complete(busy)
         await pilot.pause()
+
+
+async def wait_until(
+    pilot: Pilot[Any], condition: Callable[[], bool], what: str, timeout: float = 20.0
+) -> None:
+    """Let the app run until ``condition()`` holds; fail saying ``what`` after ``timeout``.
+
+    The timeout is a safety net far beyond what the condition needs, never a race.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.05)

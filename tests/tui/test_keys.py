@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from sqlalchemy import select
+from textual.widgets import OptionList
 
 from studyplan.db.database import Database
 from studyplan.db.models import StudySession
@@ -13,7 +12,8 @@ from studyplan.services.notes import get_note, note_history
 from studyplan.services.preferences import get_preference
 from studyplan.services.progress import set_status
 from studyplan.services.timer import timer_state
-from studyplan.tui.app import StudyplanApp
+from studyplan.settings import load_settings
+from studyplan.tui.app import StudyplanApp, chosen_theme
 from studyplan.tui.modals.error_modal import ErrorModal
 from studyplan.tui.modals.search_modal import SearchModal
 from studyplan.tui.modals.skip_modal import SkipModal
@@ -23,7 +23,7 @@ from studyplan.tui.widgets.note_editor import NoteEditor
 from studyplan.tui.widgets.resource_table import ResourceTable
 from studyplan.tui.widgets.step_list import StepList
 
-from .conftest import AppFactory, Opened, settle
+from .conftest import AppFactory, Opened, settle, wait_until
 
 
 def status(db: Database, ref: str) -> str:
@@ -138,7 +138,9 @@ async def test_note_autosaves_after_typing_stops(app_factory: AppFactory, db: Da
         await pilot.press("n")
         assert isinstance(app.focused, NoteEditor)
         await pilot.press(*"first")
-        await pilot.pause(1.4)
+        editor = main(app).editor
+        assert editor.dirty
+        await wait_until(pilot, lambda: not editor.dirty, "the autosave after typing stops")
         await settle(pilot)
         note = get_note(db, "1.1")
         assert note is not None and note.body == "first"
@@ -267,7 +269,15 @@ async def test_command_palette_runs_a_key_action(app_factory: AppFactory, db: Da
         await settle(pilot)
         await pilot.press("ctrl+p")
         await pilot.press(*"Mark the selected resource done")
-        await pilot.pause(0.3)
+        palette = app.screen
+        await wait_until(
+            pilot,
+            lambda: any(
+                "Mark the selected resource done" in str(option.prompt)
+                for option in palette.query(OptionList).first().options
+            ),
+            "the palette to list the command",
+        )
         await pilot.press("enter")
         await settle(pilot)
         assert status(db, "1.1") == "done"
@@ -293,7 +303,8 @@ async def test_theme_is_remembered(app_factory: AppFactory, db: Database) -> Non
         await pilot.pause()
         await settle(pilot)
     assert get_preference(db, "theme") == "nord"
-    again = app_factory()
+    assert chosen_theme(load_settings(), db) == "nord"  # what `studyplan` starts with
+    again = app_factory(theme=chosen_theme(load_settings(), db))
     async with again.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert again.theme == "nord"
@@ -304,8 +315,7 @@ async def test_q_quits(app_factory: AppFactory) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("q")
-        await asyncio.sleep(0.1)
-        assert not app.is_running
+        await wait_until(pilot, lambda: not app.is_running, "the app to quit")
 
 
 async def test_a_running_timer_ticks_in_the_header_and_stops_on_quit(
@@ -318,12 +328,9 @@ async def test_a_running_timer_ticks_in_the_header_and_stops_on_quit(
         await settle(pilot)
         header = app.screen.query_one("#header")
         assert "⏱ 0:00 deeplearning-tv" in str(header.render())
-        await pilot.pause(2.1)
-        assert "⏱ 0:00" not in str(header.render())
-        assert "⏱ 0:0" in str(header.render())
+        await wait_until(pilot, lambda: "⏱ 0:02" in str(header.render()), "the timer to tick twice")
         await pilot.press("q")
-        await asyncio.sleep(0.1)
-        assert not app.is_running
+        await wait_until(pilot, lambda: not app.is_running, "the app to quit")
     assert timer_state(db) is None
     with db.read() as session:
         rows = session.execute(select(StudySession)).scalars().all()

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from studyplan.db.database import Database
 from studyplan.services.catalog_query import get_resource
-from studyplan.services.notes import get_note, note_history
+from studyplan.services.notes import MERGE_HEADING, get_note, note_history
 
-from .conftest import AppFactory, settle
+from .conftest import AppFactory, settle, wait_until
 
 STUDYPLAN = Path(sys.executable).with_name("studyplan")
 
@@ -36,13 +36,9 @@ async def test_a_command_line_write_shows_up(app_factory: AppFactory, db: Databa
         await settle(pilot)
         await run_cli("done", "1.2")
         table = app.main_screen.table
-        for _ in range(60):
-            await pilot.pause(0.1)
-            row = table.rows[1]
-            if row.status == "done":
-                break
-        assert table.rows[1].status == "done"
-        assert "1/31" in str(app.screen.query_one("#header").render())
+        await wait_until(pilot, lambda: table.rows[1].status == "done", "the poll to see 1.2")
+        header = app.screen.query_one("#header")
+        await wait_until(pilot, lambda: "1/31" in str(header.render()), "the header count")
         # the interface's own write afterwards keeps the command line's
         await pilot.press("d")
         await settle(pilot)
@@ -50,21 +46,48 @@ async def test_a_command_line_write_shows_up(app_factory: AppFactory, db: Databa
     assert get_resource(db, "1.1").status == "done"
 
 
-async def test_a_command_line_note_does_not_clobber_one_being_typed(
+async def test_a_command_line_append_while_typing_keeps_both(
     app_factory: AppFactory, db: Database
 ) -> None:
     app = app_factory()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        editor = app.main_screen.editor
         await pilot.press("n", *"mine")
-        await run_cli("note", "1.1", "from the shell")
-        await pilot.pause(2.5)
-        # the poll saw the shell's note, but the text being typed stays on screen
-        assert app.main_screen.editor.text == "mine"
-        # typing on (the autosave may have run before the shell wrote) saves what is shown
+        await wait_until(pilot, lambda: not editor.dirty, "the autosave of 'mine'")
+        await settle(pilot)
+        await run_cli("note", "1.1", "--append", "from the shell")
         await pilot.press("end", *" too")
-        await pilot.press("escape", "q")
+        await pilot.press("escape")  # saves: the note changed underneath since 'mine'
+        await settle(pilot)
+        await wait_until(
+            pilot, lambda: "from the shell" in editor.text, "the merged note in the editor"
+        )
+        assert any("both texts are kept" in str(n.message) for n in app._notifications)
+        await pilot.press("q")
     note = get_note(db, "1.1")
-    assert note is not None and note.body == "mine too"
+    assert note is not None and note.body == "mine too\n\nfrom the shell\n"
+
+
+async def test_a_command_line_replace_while_typing_keeps_both(
+    app_factory: AppFactory, db: Database
+) -> None:
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        editor = app.main_screen.editor
+        await pilot.press("n", *"mine")
+        await wait_until(pilot, lambda: not editor.dirty, "the autosave of 'mine'")
+        await settle(pilot)
+        before = app.main_screen.token
+        await run_cli("note", "1.1", "from the shell")
+        await wait_until(pilot, lambda: app.main_screen.token != before, "the poll to see it")
+        # the poll sees the shell's note, but the text being typed stays on screen
+        assert editor.text == "mine"
+        await pilot.press("end", *" too", "escape", "q")
+    note = get_note(db, "1.1")
+    assert note is not None
+    assert note.body.startswith("mine too\n\n---\n" + MERGE_HEADING)
+    assert "from the shell" in note.body
     bodies = [body for _saved_at, body in note_history(db, "1.1")]
-    assert "from the shell" in bodies
+    assert "from the shell" in bodies and "mine" in bodies

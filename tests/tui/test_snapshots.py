@@ -1,6 +1,8 @@
-"""Snapshot tests of every screen and dialog at 80x24 and 120x40 (pytest-textual-snapshot).
+"""Snapshot tests of every screen and dialog (pytest-textual-snapshot).
 
-Nothing time-dependent is on screen: a fresh database, no timer, cursors that do not blink.
+Each test first asserts the state the picture is meant to show, then compares the picture.
+Nothing time-dependent is on screen: a fresh database, no timer, cursors that do not blink,
+the theme fixed by the app factory, NO_COLOR and TEXTUAL_THEME removed (tests/environment.py).
 Update with ``pytest tests/tui --snapshot-update`` after checking the change by eye.
 """
 
@@ -18,10 +20,22 @@ from studyplan.errors import NotFoundError
 from studyplan.links import store
 from studyplan.links.result import LinkResult
 from studyplan.services.catalog_query import get_resource
+from studyplan.tui.app import StudyplanApp
+from studyplan.tui.modals.error_modal import ErrorModal
+from studyplan.tui.modals.open_modal import OpenModal
+from studyplan.tui.modals.search_modal import SearchModal
+from studyplan.tui.modals.skip_modal import SkipModal
+from studyplan.tui.screens.help_screen import HelpScreen
+from studyplan.tui.screens.main_screen import MainScreen
 
-from .conftest import AppFactory, settle
+from .conftest import AppFactory, settle, wait_until
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+ALL_SIZES = [
+    pytest.param((40, 12), id="40x12"),
+    *SIZES,
+    pytest.param((200, 60), id="200x60"),
+]
 
 
 async def _steady(pilot: Pilot[Any]) -> None:
@@ -31,9 +45,22 @@ async def _steady(pilot: Pilot[Any]) -> None:
     await settle(pilot)
 
 
-@pytest.mark.parametrize("size", SIZES)
+def _main(app: Any) -> MainScreen:
+    assert isinstance(app, StudyplanApp)
+    return app.main_screen
+
+
+@pytest.mark.parametrize("size", ALL_SIZES)
 def test_main_screen(snap_compare: Any, app_factory: AppFactory, size: tuple[int, int]) -> None:
-    assert snap_compare(app_factory(), terminal_size=size, run_before=_steady)
+    async def before(pilot: Pilot[Any]) -> None:
+        await _steady(pilot)
+        screen = _main(pilot.app)
+        assert screen.current_step == ("main", 1)
+        assert screen.table.current is not None and screen.table.current.ref == "1.1"
+        narrow = size[0] < 64
+        assert screen.query_one("#steps").display is not narrow
+
+    assert snap_compare(app_factory(), terminal_size=size, run_before=before)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -42,6 +69,7 @@ def test_help_screen(snap_compare: Any, app_factory: AppFactory, size: tuple[int
         await settle(pilot)
         await pilot.press("question_mark")
         await _steady(pilot)
+        assert isinstance(pilot.app.screen, HelpScreen)
 
     assert snap_compare(app_factory(), terminal_size=size, run_before=before)
 
@@ -52,6 +80,10 @@ def test_search(snap_compare: Any, app_factory: AppFactory, size: tuple[int, int
         await settle(pilot)
         await pilot.press("slash", *"backprop")
         await _steady(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, SearchModal)
+        await wait_until(pilot, lambda: bool(screen.results), "the results")
+        assert any(v.id == "mazur-backprop" for v in screen.results)
 
     assert snap_compare(app_factory(), terminal_size=size, run_before=before)
 
@@ -64,6 +96,8 @@ def test_skip_reason_modal(
         await settle(pilot)
         await pilot.press("s", *"already know it")
         await _steady(pilot)
+        assert isinstance(pilot.app.screen, SkipModal)
+        assert pilot.app.screen.query_one(Input).value == "already know it"
 
     assert snap_compare(app_factory(), terminal_size=size, run_before=before)
 
@@ -75,6 +109,7 @@ def test_error_modal(snap_compare: Any, app_factory: AppFactory, size: tuple[int
         app: Any = pilot.app
         app.show_error(NotFoundError("no resource with id 'nope'; 'studyplan list' shows the ids"))
         await _steady(pilot)
+        assert isinstance(app.screen, ErrorModal) and app.screen.error_title == "not found"
 
     assert snap_compare(app_factory(), terminal_size=size, run_before=before)
 
@@ -98,4 +133,32 @@ def test_main_screen_with_link_states(
     snap_compare: Any, app_factory: AppFactory, db: Database, size: tuple[int, int]
 ) -> None:
     _store_link_history(db)
-    assert snap_compare(app_factory(), terminal_size=size, run_before=_steady)
+
+    async def before(pilot: Pilot[Any]) -> None:
+        await _steady(pilot)
+        screen = _main(pilot.app)
+        await wait_until(pilot, lambda: bool(screen.link_states), "the link states")
+        assert screen.table.links[get_resource(db, "1.1").id] == "dead"
+        await _steady(pilot)
+
+    assert snap_compare(app_factory(), terminal_size=size, run_before=before)
+
+
+def test_open_dialog_on_a_dead_link(
+    snap_compare: Any, app_factory: AppFactory, db: Database
+) -> None:
+    _store_link_history(db)
+
+    async def before(pilot: Pilot[Any]) -> None:
+        await _steady(pilot)
+        screen = _main(pilot.app)
+        await wait_until(pilot, lambda: bool(screen.link_states), "the link states")
+        await pilot.press("o")
+        await _steady(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, OpenModal)
+        labels = [c.label for c in dialog.choices]
+        assert labels[:2] == ["the original address (dead)", "the archived copy (2016)"]
+        assert len(labels) == 2 + len(get_resource(db, "1.1").alternatives)
+
+    assert snap_compare(app_factory(), terminal_size=(80, 24), run_before=before)

@@ -11,6 +11,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from studyplan.safe_text import visible
+
 
 class ErrorModal(ModalScreen[None]):
     """Show ``title`` and ``message``; enter or escape closes it."""
@@ -29,14 +31,14 @@ class ErrorModal(ModalScreen[None]):
         """Title, message and a close button."""
         with Vertical(classes="dialog error-dialog"):
             yield Label(self.error_title.capitalize(), classes="dialog-title")
-            yield Static(self.message, markup=False, id="error-message")
+            yield Static(visible(self.message), markup=False, id="error-message")
             yield Button("Close", variant="error", id="close")
 
     def show(self, title: str, message: str) -> None:
         """Replace the text (a second error while this one is open)."""
         self.error_title, self.message = title, message
         self.query_one(".dialog-title", Label).update(title.capitalize())
-        self.query_one("#error-message", Static).update(message)
+        self.query_one("#error-message", Static).update(visible(message))
 
     def on_button_pressed(self) -> None:
         """Close on the button."""

@@ -15,6 +15,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from studyplan.safe_text import visible
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -55,7 +57,7 @@ class OpenModal(ModalScreen[str | None]):
         """The question, the choices and a hint."""
         with Vertical(classes="dialog open-dialog"):
             yield Label("This address looks dead. Open which?", classes="dialog-title")
-            yield Static(self.resource_title, markup=False)
+            yield Static(visible(self.resource_title), markup=False)
             yield OptionList(
                 *(self._option(n, choice) for n, choice in enumerate(self.choices, 1)),
                 id="choices",
@@ -65,8 +67,8 @@ class OpenModal(ModalScreen[str | None]):
     @staticmethod
     def _option(number: int, choice: Choice) -> Option:
         prompt = Text(f"{number} ", style="bold")
-        prompt.append(choice.label)
-        prompt.append(f"\n  {choice.url}", style="dim")
+        prompt.append(visible(choice.label))
+        prompt.append(f"\n  {visible(choice.url)}", style="dim")
         return Option(prompt)
 
     def on_mount(self) -> None:

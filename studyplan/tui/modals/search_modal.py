@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 from typing import ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -16,9 +17,10 @@ from textual.widgets.option_list import Option
 
 from studyplan.db.database import Database
 from studyplan.errors import StudyplanError
+from studyplan.safe_text import visible
 from studyplan.services.search import search
 from studyplan.services.views import ResourceView
-from studyplan.tui.format import STATUS_MARK
+from studyplan.wording import STATUS_MARK
 
 SEARCH_LIMIT = 50
 
@@ -56,18 +58,29 @@ class SearchModal(ModalScreen[ResourceView | None]):
         """Search as the learner types."""
         self.run_search(event.value)
 
-    @work(exclusive=True, group="search")
+    @work(exclusive=True, group="search", exit_on_error=False)
     async def run_search(self, query: str) -> None:
-        """Query in a thread; the newest query wins."""
+        """Query in a thread; the newest query wins.
+
+        A problem a user can meet (a busy database) is a short notice; anything else is
+        logged and shown in the error dialog, never a crash.
+        """
         try:
             found = await asyncio.to_thread(search, self.db, query, SEARCH_LIMIT)
         except StudyplanError as exc:
-            self.app.notify(exc.message, title=exc.title, severity="error")
+            self.app.notify(visible(exc.message), title=exc.title, severity="error", markup=False)
+            return
+        except Exception as exc:
+            self.log.error(f"search failed: {exc!r}")
+            self.app.call_later(self._report, exc)
             return
         self.results = found
         options = self.query_one("#results", OptionList)
         options.set_options(
-            Option(f"{STATUS_MARK.get(v.status, '[?]')} {v.ref:>5}  {v.title}", id=v.id)
+            Option(
+                Text(f"{STATUS_MARK.get(v.status, '[?]')} {v.ref:>5}  {visible(v.title)}"),
+                id=v.id,
+            )
             for v in found
         )
         if found:
@@ -89,6 +102,11 @@ class SearchModal(ModalScreen[ResourceView | None]):
     def action_cancel(self) -> None:
         """Close without jumping."""
         self.dismiss(None)
+
+    def _report(self, exc: BaseException) -> None:
+        show_error = getattr(self.app, "show_error", None)
+        if show_error is not None:
+            show_error(exc)
 
     def _jump(self, index: int) -> None:
         if 0 <= index < len(self.results):

@@ -11,6 +11,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from studyplan.safe_text import visible
+
 
 class SkipModal(ModalScreen[str | None]):
     """Dismisses with the reason (maybe empty) on enter, None on escape."""
@@ -28,7 +30,7 @@ class SkipModal(ModalScreen[str | None]):
         """The question, the title and the reason field."""
         with Vertical(classes="dialog"):
             yield Label("Skip this resource?", classes="dialog-title")
-            yield Static(self.resource_title, markup=False)
+            yield Static(visible(self.resource_title), markup=False)
             yield Input(placeholder="Reason (optional)", id="reason")
             yield Static("enter: skip · escape: cancel", classes="dialog-hint")
 

@@ -1,13 +1,17 @@
-"""The main screen: steps, resources, details and note; every resource key lives here."""
+"""The main screen: steps, resources, details and note; every resource key lives here.
+
+Nothing here waits on the database or the network: reads run in thread workers, writes go
+through the write queue, link checks run in a thread (:mod:`..controllers.link_health`),
+and notes are saved by :mod:`..controllers.note_keeper`.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import time
-from dataclasses import dataclass, replace
-from datetime import UTC
+from concurrent.futures import Future
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -15,74 +19,34 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import OptionList
+from textual.widgets import Footer, OptionList
 
 from studyplan.catalog.vocabulary import PRIMARY_ID
-from studyplan.services.catalog_query import Filters, list_resources
+from studyplan.errors import DatabaseBusyError, StudyplanError
 from studyplan.services.live import change_token
-from studyplan.services.next_up import next_up
-from studyplan.services.notes import get_note, save_note
+from studyplan.services.notes import get_note
 from studyplan.services.progress import CYCLE, StatusChange, cycle_status, set_status
-from studyplan.services.stats import Stats, compute_stats
-from studyplan.services.timer import TimerState, seconds_logged, timer_state, toggle_timer
+from studyplan.services.snapshot import Snapshot, StepKey, read_snapshot
+from studyplan.services.timer import TimerState, seconds_logged, toggle_timer
 from studyplan.services.views import ResourceView
 from studyplan.tui.bindings import MAIN_BINDINGS
-from studyplan.tui.format import STATUS_WORD, seconds_text
+from studyplan.tui.context import ScreenContext
+from studyplan.tui.controllers.link_health import LinkHealth
+from studyplan.tui.controllers.note_keeper import NoteKeeper
 from studyplan.tui.widgets.detail_pane import DetailPane
 from studyplan.tui.widgets.header_bar import HeaderBar
-from studyplan.tui.widgets.key_bar import KeyBar
 from studyplan.tui.widgets.note_editor import NoteEditor
 from studyplan.tui.widgets.resource_table import ResourceTable
-from studyplan.tui.widgets.step_list import StepKey, StepList, step_key
-
-if TYPE_CHECKING:
-    from studyplan.db.database import Database
-    from studyplan.links.service import LinkState
-    from studyplan.tui.app import StudyplanApp
+from studyplan.tui.widgets.step_list import StepList
+from studyplan.wording import STATUS_WORD, seconds_text
 
 POLL_SECONDS = 2.0
 """How often the database is asked whether another process changed something."""
 
-FIRST_READ_WAIT = 0.3
-"""Seconds the screen waits, before its first paint, for the first data (read in a thread)."""
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """Everything the screen shows, read in one go in a thread."""
-
-    token: tuple[Any, ...]
-    stats: Stats
-    timer: TimerState | None
-    step: StepKey | None
-    rows: list[ResourceView]
-    select_id: str | None
-
-
-def read_snapshot(
-    db: Database, step: StepKey | None, select_id: str | None, initial: bool = False
-) -> Snapshot:
-    """Read the header, the sidebar and one step's rows (``initial``: the step `next` names)."""
-    token = change_token(db)
-    stats = compute_stats(db)
-    if initial and step is None:
-        suggestion = next_up(db)
-        if suggestion is not None:
-            step = (suggestion.resource.curriculum, suggestion.resource.step)
-            select_id = suggestion.resource.id
-    if step is None and stats.steps:
-        step = step_key(stats.steps[0])
-    rows: list[ResourceView] = []
-    if step is not None:
-        rows = list_resources(db, Filters(step=step[1], curriculum=step[0]))
-    return Snapshot(token, stats, timer_state(db), step, rows, select_id)
-
-
-def read_link_states(db: Database) -> dict[str, LinkState]:
-    """The latest link state of every resource (the link checker is imported on first use)."""
-    from studyplan.links.service import latest_states
-
-    return latest_states(db)
+TYPING_ACTIONS = frozenset(
+    b.action for b in MAIN_BINDINGS if b.id not in ("focus_next", "focus_previous")
+)
+"""The resource keys: while the note is being typed, they type text instead (not shown)."""
 
 
 class MainScreen(Screen[None]):
@@ -90,23 +54,26 @@ class MainScreen(Screen[None]):
 
     CSS_PATH = Path(__file__).with_name("main_screen.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [*MAIN_BINDINGS]
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 (Textual declares it without ClassVar)
+        (0, "-narrow"),
+        (64, "-normal"),
+        (150, "-wide"),
+    ]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]  # noqa: RUF012
 
-    def __init__(self) -> None:
+    def __init__(self, context: ScreenContext, first_read: Future[Snapshot] | None = None) -> None:
         super().__init__()
+        self.context = context
+        self.first_read = first_read
         self.token: tuple[Any, ...] | None = None
         self.current_step: StepKey | None = None
         self.timer: TimerState | None = None
         self.loaded = asyncio.Event()
         self._pending_detail: ResourceTable.Highlighted | None = None
-        self.link_states: dict[str, LinkState] = {}
-        self.checking_links = False
-        self._timer_started: tuple[str, float] | None = None
         self._tick: Timer | None = None
-
-    @property
-    def studyplan(self) -> StudyplanApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
+        self._last_poll_error = ""
+        self.notes = NoteKeeper(self, context)
+        self.links = LinkHealth(self, context, self._show_link_states)
 
     def compose(self) -> ComposeResult:
         """The layout: header, sidebar | (table over details), footer."""
@@ -116,22 +83,12 @@ class MainScreen(Screen[None]):
             with Vertical(id="main"):
                 yield ResourceTable(id="resources")
                 yield DetailPane(id="detail")
-        yield KeyBar(id="keys")
+        yield Footer(id="keys", compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        """Focus the table, show what `studyplan next` names, and start polling.
-
-        The app starts reading the first snapshot in a thread as soon as it is built. Waiting
-        a moment for it here (nothing is on screen yet) lets the first paint show the data,
-        which saves painting and laying out an empty screen first.
-        """
+        """Focus the table, show what `studyplan next` names (read in a thread), and poll."""
         self.table.focus()
-        try:
-            first = self.studyplan.first_read.result(timeout=FIRST_READ_WAIT)
-        except Exception:  # slow (a busy database) or failed: the worker waits or reports
-            self.load(initial=True)
-        else:
-            self._apply(first, initial=True)
+        self.load(initial=True)
         self.set_interval(POLL_SECONDS, self.poll, name="poll")
 
     # parts ----------------------------------------------------------------------------------
@@ -151,29 +108,49 @@ class MainScreen(Screen[None]):
         """The note editor."""
         return self.query_one(NoteEditor)
 
+    @property
+    def header(self) -> HeaderBar:
+        """The header line."""
+        return self.query_one(HeaderBar)
+
+    @property
+    def checking_links(self) -> bool:
+        """Whether a link check is running."""
+        return self.links.checking
+
+    @property
+    def link_states(self) -> dict[str, Any]:
+        """The latest link state of each resource."""
+        return self.links.states
+
     def selected(self) -> ResourceView | None:
         """The resource under the table's cursor; says so when there is none."""
         view = self.table.current
         if view is None:
-            self.notify("No resource selected", severity="warning", timeout=2)
+            self.header.flash("No resource selected")
         return view
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the note is being typed, its keys type text: hide them from the footer."""
+        return not (action in TYPING_ACTIONS and isinstance(self.focused, NoteEditor))
 
     # loading --------------------------------------------------------------------------------
 
-    @work(exclusive=True, group="load")
+    @work(exclusive=True, group="load", exit_on_error=False)
     async def load(
         self, step: StepKey | None = None, select_id: str | None = None, initial: bool = False
     ) -> None:
         """Read the header, the sidebar and one step's rows in a thread, then show them."""
         wanted = step or self.current_step
-        db = self.studyplan.db
         try:
-            if initial:
-                snapshot = await asyncio.wrap_future(self.studyplan.first_read)
+            if initial and self.first_read is not None:
+                snapshot = await asyncio.wrap_future(self.first_read)
             else:
-                snapshot = await asyncio.to_thread(read_snapshot, db, wanted, select_id)
+                snapshot = await asyncio.to_thread(
+                    read_snapshot, self.context.db, wanted, select_id, initial
+                )
         except Exception as exc:
-            self.studyplan.show_error(exc)
+            self.context.show_error(exc)
             return
         self._apply(snapshot, initial)
 
@@ -181,66 +158,51 @@ class MainScreen(Screen[None]):
         self.token = snapshot.token
         self.timer = snapshot.timer
         self.current_step = snapshot.step
-        self._show_timer(snapshot.stats)
+        self._show_timer(snapshot)
         self.query_one(StepList).set_steps(snapshot.stats.steps, snapshot.step)
         self.table.set_rows(snapshot.rows, snapshot.select_id)
-        self.table.border_title = self._step_title(snapshot)
+        self.table.border_title = snapshot.step_title
         if initial:
-            self.studyplan.first_data_shown()
-            self.call_after_refresh(self.load_links)
+            if self.context.on_first_data is not None:
+                self.call_after_refresh(self.context.on_first_data)
+            self.call_after_refresh(self.links.load)
         self.loaded.set()
 
-    def _show_timer(self, stats: Stats | None) -> None:
+    def _show_timer(self, snapshot: Snapshot) -> None:
         """Show the header; tick the running timer's elapsed time every second."""
         timer = self.timer
         started: float | None = None
-        if timer is not None and timer.running and timer.resource_id:
-            started = self._timer_start(timer)
-        header = self.query_one(HeaderBar)
-        header.show(stats, timer, started)
+        if timer is not None and timer.running and timer.started_at is not None:
+            started = timer.started_at.timestamp()
+        self.header.show(snapshot.stats, timer, started)
         if started is not None and self._tick is None:
-            self._tick = self.set_interval(1.0, header.tick, name="timer-tick")
+            self._tick = self.set_interval(1.0, self.header.tick, name="timer-tick")
         elif started is None and self._tick is not None:
             self._tick.stop()
             self._tick = None
 
-    def _timer_start(self, timer: TimerState) -> float:
-        """When the running timer started (epoch seconds).
-
-        Uses ``TimerState.started_at`` when the service provides it; otherwise the moment
-        this screen first saw the timer running.
-        """
-        started_at = getattr(timer, "started_at", None)
-        if started_at is not None:
-            if started_at.tzinfo is None:  # stored times are UTC
-                started_at = started_at.replace(tzinfo=UTC)
-            return float(started_at.timestamp())
-        seen = self._timer_started
-        if seen is None or seen[0] != timer.resource_id:
-            seen = (timer.resource_id or "", time.time())
-            self._timer_started = seen
-        return seen[1]
-
-    @staticmethod
-    def _step_title(snapshot: Snapshot) -> str:
-        for step in snapshot.stats.steps:
-            if step_key(step) == snapshot.step:
-                return f"Step {step.number}: {step.title}"
-        return "Resources"
-
-    async def poll(self) -> None:
+    def poll(self) -> None:
         """Reload when another process changed the database (cheap check first)."""
         self._poll()
 
-    @work(exclusive=True, group="poll")
+    @work(exclusive=True, group="poll", exit_on_error=False)
     async def _poll(self) -> None:
         try:
-            token = await asyncio.to_thread(change_token, self.studyplan.db)
-        except Exception:
-            return  # a busy database now is a busy database; the next poll tries again
+            token = await asyncio.to_thread(change_token, self.context.db)
+        except DatabaseBusyError:
+            return  # another studyplan is writing: the next poll asks again
+        except Exception as exc:
+            message = str(exc)
+            if message != self._last_poll_error:  # say it once, not every two seconds
+                self._last_poll_error = message
+                if not isinstance(exc, StudyplanError):
+                    self.log.error(f"poll failed: {exc!r}")
+                self.context.show_error(exc)
+            return
+        self._last_poll_error = ""
         if token != self.token:
             self.load()
-            self.load_links()
+            self.links.load()
 
     @on(OptionList.OptionHighlighted, "#steps")
     def _step_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -265,149 +227,92 @@ class MainScreen(Screen[None]):
             return
         view = event.view
         if view is None or view.id != self.editor.ref:
-            self._save_unsaved_note()
-        self.detail.link = self.link_states.get(view.id) if view is not None else None
+            self.notes.save_unsaved()
+        self.detail.link = self.links.states.get(view.id) if view is not None else None
         self.detail.show(view)
         if view is not None:
             self.load_detail(view.id)
         else:
             self.editor.show_note(None, "")
 
-    @work(exclusive=True, group="detail")
+    @work(exclusive=True, group="detail", exit_on_error=False)
     async def load_detail(self, resource_id: str) -> None:
         """Read the note and the time studied of ``resource_id`` and show them."""
-        db = self.studyplan.db
+        db = self.context.db
         try:
             note = await asyncio.to_thread(get_note, db, resource_id)
             logged = await asyncio.to_thread(seconds_logged, db, resource_id)
         except Exception as exc:
-            self.studyplan.show_error(exc)
+            self.context.show_error(exc)
             return
         timing = self.timer is not None and self.timer.resource_id == resource_id
         self.detail.show_time(resource_id, logged, timing)
-        body = note.body if note else ""
-        editor = self.editor
-        other = editor.ref != resource_id
-        changed_elsewhere = body != editor.saved_body and not editor.dirty and not editor.has_focus
-        if other or changed_elsewhere:
-            editor.show_note(resource_id, body)
+        self.notes.show_stored(resource_id, note.body if note else "")
 
-    # link health ----------------------------------------------------------------------------
-
-    @work(exclusive=True, group="links-read")
-    async def load_links(self) -> None:
-        """Read the latest link state of every resource in a thread and show them."""
-        try:
-            states = await asyncio.to_thread(read_link_states, self.studyplan.db)
-        except Exception as exc:
-            self.studyplan.show_error(exc)
-            return
-        self.link_states = states
+    def _show_link_states(self, states: dict[str, Any]) -> None:
         self.table.set_links({rid: state.status for rid, state in states.items()})
         view = self.table.current
         self.detail.show_link(states.get(view.id) if view is not None else None)
+
+    # link health ----------------------------------------------------------------------------
 
     def action_check_links(self) -> None:
         """Check the links of the selected step (a whole other curriculum if it is not main)."""
         step = self.current_step
         if step is not None and step[0] == PRIMARY_ID:
-            self.check_links(step[1], f"step {step[1]}")
+            self.links.check(step[1], f"step {step[1]}")
         else:
-            self.check_links(None, "the whole catalog")
+            self.links.check(None, "the whole catalog")
 
     def action_check_all_links(self) -> None:
         """Check the links of the whole catalog."""
-        self.check_links(None, "the whole catalog")
-
-    def check_links(self, step: int | None, what: str) -> None:
-        """Start a link check unless one is running."""
-        if self.checking_links:
-            self.notify("A link check is already running", severity="warning", timeout=2)
-            return
-        self.checking_links = True
-        self._check_links(step, what)
-
-    @work(group="links-check")
-    async def _check_links(self, step: int | None, what: str) -> None:
-        """Run the checker on the app's event loop (it is async), with a progress line."""
-        from studyplan.links.policy import CheckOptions
-        from studyplan.links.report import summary_line
-        from studyplan.links.service import check_resources
-        from studyplan.tui.widgets.link_progress import LinkProgress
-
-        app = self.studyplan
-        progress = LinkProgress(what)
-        await self.mount(progress, after="#body")
-        try:
-            run = await check_resources(
-                app.db,
-                app.link_options or CheckOptions(),
-                lambda _result, done, total: progress.advance(done, total),
-                step,
-            )
-        except Exception as exc:
-            app.show_error(exc)
-            return
-        finally:
-            self.checking_links = False
-            await progress.remove()
-        failed = bool(run.failed)
-        self.notify(
-            summary_line(run.results, run.reused),
-            title=f"Links of {what}",
-            severity="warning" if failed else "information",
-            timeout=6 if failed else 4,
-        )
-        self.load_links()
+        self.links.check(None, "the whole catalog")
 
     # notes ----------------------------------------------------------------------------------
 
-    def _save_unsaved_note(self) -> None:
-        pending = self.editor.take_unsaved()
-        if pending is not None:
-            self._submit_note(*pending)
-
     @on(NoteEditor.Save)
     def _note_save(self, event: NoteEditor.Save) -> None:
-        self._submit_note(event.ref, event.body)
-
-    def _submit_note(self, ref: str, body: str) -> None:
-        db = self.studyplan.db
-        self.studyplan.writes.submit(
-            lambda: save_note(db, ref, body),
-            failed=lambda _exc: self.editor.mark_unsaved(ref),
-        )
-
-    def save_note_now(self) -> None:
-        """Save unsaved note text synchronously (on quit); raises what the service raises."""
-        pending = self.editor.take_unsaved()
-        if pending is not None:
-            try:
-                save_note(self.studyplan.db, *pending)
-            except Exception:
-                self.editor.mark_unsaved(pending[0])
-                raise
+        self.notes.submit(event.pending)
 
     @on(NoteEditor.Leave)
     def _note_left(self) -> None:
         self.table.focus()
 
-    # actions --------------------------------------------------------------------------------
+    def action_edit_note(self) -> None:
+        """Edit the note in place."""
+        if self.selected() is not None:
+            self.editor.focus()
+
+    async def action_external_edit(self) -> None:
+        """Edit the note in the learner's editor; the interface suspends meanwhile."""
+        view = self.selected()
+        if view is None:
+            return
+        try:
+            changed = await self.notes.edit_externally(view.id)
+        except Exception as exc:
+            self.context.show_error(exc)
+            return
+        if changed:
+            self.header.flash("Note saved")
+        self.load_detail(view.id)
+
+    # status ---------------------------------------------------------------------------------
 
     def _change(self, status: str, reason: str = "", view: ResourceView | None = None) -> None:
         view = view or self.selected()
         if view is None:
             return
-        db = self.studyplan.db
+        db = self.context.db
         self.table.update_row(replace(view, status=status, skip_reason=reason))
-        self.studyplan.writes.submit(
+        self.context.writes.submit(
             lambda: set_status(db, view.id, status, reason), self._status_changed
         )
 
     def _status_changed(self, change: StatusChange) -> None:
         word = STATUS_WORD.get(change.after, change.after)
-        message = f"{word}: {change.resource.title}" if change.changed else f"already {word}"
-        self.notify(message, timeout=2)
+        news = f"{word}: {change.resource.title}" if change.changed else f"already {word}"
+        self.header.flash(news)
         self.load()
 
     def action_done(self) -> None:
@@ -427,9 +332,9 @@ class MainScreen(Screen[None]):
         view = self.selected()
         if view is None:
             return
-        db = self.studyplan.db
+        db = self.context.db
         self.table.update_row(replace(view, status=CYCLE[view.status]))
-        self.studyplan.writes.submit(lambda: cycle_status(db, view.id), self._status_changed)
+        self.context.writes.submit(lambda: cycle_status(db, view.id), self._status_changed)
 
     def action_skip(self) -> None:
         """Ask for an optional reason, then skip the selected resource."""
@@ -445,21 +350,22 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(SkipModal(view.title), answered)
 
+    # elsewhere ------------------------------------------------------------------------------
+
     def action_open_url(self) -> None:
         """Open the URL in the browser; for a dead address, ask which copy to open."""
         view = self.selected()
         if view is None:
             return
-        state = self.link_states.get(view.id)
+        state = self.links.states.get(view.id)
         if state is None or not state.failed:
             self.open_url(view.url)
             return
         from studyplan.tui.modals.open_modal import Choice, OpenModal
 
-        choices = [
-            Choice("the original address (dead)", view.url),
-            Choice("the archived copy (2016)", state.archive_url),
-        ]
+        choices = [Choice("the original address (dead)", view.url)]
+        if state.archive_url is not None:
+            choices.append(Choice("the archived copy (2016)", state.archive_url))
         choices += [
             Choice(alt.get("title") or "an alternative", alt["url"])
             for alt in view.alternatives
@@ -474,35 +380,9 @@ class MainScreen(Screen[None]):
 
     def open_url(self, url: str) -> None:
         """Open ``url`` in the browser (in a thread: some openers block)."""
-        opener = self.studyplan.opener
-        self.run_worker(lambda: opener(url), thread=True, group="open")
-        self.notify(f"Opening {url}", timeout=2)
-
-    def action_edit_note(self) -> None:
-        """Edit the note in place."""
-        if self.selected() is not None:
-            self.editor.focus()
-
-    async def action_external_edit(self) -> None:
-        """Edit the note in the learner's editor; the interface suspends meanwhile."""
-        view = self.selected()
-        if view is None:
-            return
-        app = self.studyplan
-        self._save_unsaved_note()
-        await app.writes.drain()
-        try:
-            note = get_note(app.db, view.id)
-            before = note.body if note else ""
-            after = app.edit_externally(before, view.id)
-            if after != before:
-                save_note(app.db, view.id, after)
-                self.notify("Note saved", timeout=2)
-        except Exception as exc:
-            app.show_error(exc)
-            return
-        self.editor.show_note(None, "")
-        self.load_detail(view.id)
+        opener = self.context.opener
+        self.run_worker(lambda: opener(url), thread=True, group="open", exit_on_error=False)
+        self.header.flash(f"Opening {url}")
 
     def action_search(self) -> None:
         """Search and jump to the chosen resource."""
@@ -514,22 +394,20 @@ class MainScreen(Screen[None]):
 
         from studyplan.tui.modals.search_modal import SearchModal
 
-        self.app.push_screen(SearchModal(self.studyplan.db), chosen)
+        self.app.push_screen(SearchModal(self.context.db), chosen)
 
     def action_timer(self) -> None:
         """Start or stop the study timer on the selected resource."""
         view = self.selected()
         if view is None:
             return
-        db = self.studyplan.db
+        db = self.context.db
 
         def toggled(state: TimerState) -> None:
             if state.running:
-                self.notify(f"Timer started: {view.title}", timeout=2)
+                self.header.flash(f"Timer started: {view.title}")
             else:
-                self.notify(
-                    f"Timer stopped: {seconds_text(state.seconds_logged)} studied", timeout=2
-                )
+                self.header.flash(f"Timer stopped: {seconds_text(state.seconds_logged)} studied")
             self.load()
 
-        self.studyplan.writes.submit(lambda: toggle_timer(db, view.id), toggled)
+        self.context.writes.submit(lambda: toggle_timer(db, view.id), toggled)

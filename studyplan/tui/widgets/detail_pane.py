@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -10,9 +9,10 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
+from studyplan.safe_text import visible
 from studyplan.services.views import ResourceView
-from studyplan.tui.format import LINK_MARK, LINK_WORD, STATUS_WORD, minutes_text, seconds_text
 from studyplan.tui.widgets.note_editor import NoteEditor
+from studyplan.wording import LINK_MARK, LINK_WORD, STATUS_WORD, duration, seconds_text
 
 if TYPE_CHECKING:
     from studyplan.links.service import LinkState
@@ -37,38 +37,41 @@ def link_badge(state: LinkState) -> Text:
     if state.http_status is not None:
         text.append(f" · HTTP {state.http_status}", style="dim")
     if state.checked_at is not None:
-        when = state.checked_at
-        when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
-        text.append(f" · checked {when:%Y-%m-%d %H:%M} UTC", style="dim")
+        text.append(f" · checked {state.checked_at:%Y-%m-%d %H:%M} UTC", style="dim")
     if state.status == "redirected" and state.final_url:
-        text.append(f"\n  moved to {state.final_url}", style="dim")
+        text.append(f"\n  moved to {visible(state.final_url)}", style="dim")
     if state.error:
-        text.append(f"\n  {state.error}", style="dim")
+        text.append(f"\n  {visible(state.error)}", style="dim")
     return text
 
 
-def dead_link_help(state: LinkState) -> Text:
-    """What a learner can open instead of a dead address."""
+def dead_link_help(state: LinkState, alternatives: bool) -> Text:
+    """What a learner can open instead of a dead address (nothing if there is nothing)."""
+    if state.archive_url is None and not alternatives:
+        return Text()
+    offers = "the archived copy and the alternatives" if state.archive_url else "the alternatives"
     text = Text("\n\nInstead: ", style="bold")
-    text.append("o offers the archived copy and the alternatives", style="dim")
-    text.append("\n• archived copy (2016)")
-    text.append(f"\n  {state.archive_url}", style="underline")
+    text.append(f"o offers {offers}", style="dim")
+    if state.archive_url is not None:
+        text.append("\n• archived copy (2016)")
+        text.append(f"\n  {visible(state.archive_url)}", style="underline")
     return text
 
 
 def describe(
     view: ResourceView, logged_seconds: int, timing: bool, link: LinkState | None = None
 ) -> Text:
-    """The detail text of ``view``: plain Text, so catalog text is never read as markup."""
+    """The detail text of ``view``: plain Text, so catalog text is never read as markup, and
+    every text a user or the catalog wrote is shown with control characters visible."""
     text = Text()
-    text.append(view.title, style="bold")
-    text.append(f"\n{view.ref} · {view.kind} · {minutes_text(view.minutes)}", style="dim")
+    text.append(visible(view.title), style="bold")
+    text.append(f"\n{view.ref} · {view.kind} · {duration(view.minutes)}", style="dim")
     if view.authors:
-        text.append(f" · {', '.join(view.authors)}", style="dim")
+        text.append(f" · {visible(', '.join(view.authors))}", style="dim")
     text.append("\nStatus: ")
     text.append(STATUS_WORD.get(view.status, view.status), style="bold")
     if view.skip_reason:
-        text.append(f" ({view.skip_reason})")
+        text.append(f" ({visible(view.skip_reason)})")
     text.append(f" · studied {seconds_text(logged_seconds)}")
     if timing:
         text.append(" · ⏱ timer running", style="bold yellow")
@@ -76,26 +79,28 @@ def describe(
         text.append("\nLink: ")
         text.append_text(link_badge(link))
     text.append("\nURL: ")
-    text.append(view.url, style="underline")
+    text.append(visible(view.url), style="underline")
+    if view.retired_at is not None:
+        text.append(f"\nRetired from the catalog on {view.retired_at:%Y-%m-%d}", style="dim")
     if link is not None and link.failed:
-        text.append_text(dead_link_help(link))
+        text.append_text(dead_link_help(link, bool(view.alternatives)))
     if view.advice:
         text.append("\n\nAdvice: ", style="bold")
-        text.append(view.advice.strip())
+        text.append(visible(view.advice.strip()))
     text.append("\n\nProvenance: ", style="bold")
     text.append(view.provenance)
     if view.provenance_reason:
-        text.append(f" ({view.provenance_reason.strip()})")
+        text.append(f" ({visible(view.provenance_reason.strip())})")
     if view.tags:
-        text.append(f"\nTags: {', '.join(view.tags)}", style="dim")
+        text.append(f"\nTags: {visible(', '.join(view.tags))}", style="dim")
     if view.alternatives:
         text.append("\n\nAlternatives:", style="bold")
         for alt in view.alternatives:
-            text.append(f"\n• {alt.get('title', '')}")
+            text.append(f"\n• {visible(alt.get('title', ''))}")
             if alt.get("why"):
-                text.append(f" ({alt['why']})", style="dim")
+                text.append(f" ({visible(alt['why'])})", style="dim")
             if alt.get("url"):
-                text.append(f"\n  {alt['url']}", style="underline")
+                text.append(f"\n  {visible(alt['url'])}", style="underline")
     return text
 
 

@@ -1,19 +1,29 @@
-"""The top line: overall progress and the running study timer with its elapsed time."""
+"""The top line: overall progress, the running study timer, and short news on the right.
+
+News ("done: Backprop notes", "waiting for another studyplan…") shows here for a few
+seconds instead of in a toast, so a burst of keys leaves nothing behind on the borders.
+"""
 
 from __future__ import annotations
 
 import time
 
 from rich.text import Text
+from textual.timer import Timer
 from textual.widgets import Static
 
+from studyplan.safe_text import visible
 from studyplan.services.stats import Stats
 from studyplan.services.timer import TimerState
-from studyplan.tui.format import bar, elapsed_text, minutes_text
+from studyplan.tui.format import bar
+from studyplan.wording import duration, elapsed_text
+
+FLASH_SECONDS = 3.0
+"""How long a piece of news stays."""
 
 
 class HeaderBar(Static):
-    """``studyplan  ████░░░░ 4/31 done 13% · 25h left  ⏱ 12:04 nielsen-ch1``."""
+    """``studyplan  ████░░░░ 4/31 finished 13% · 25h left  ⏱ 12:04 nielsen-ch1   done: …``."""
 
     DEFAULT_CSS = """
     HeaderBar { height: 1; background: $panel; color: $text; padding: 0 1; }
@@ -24,6 +34,8 @@ class HeaderBar(Static):
         self.stats: Stats | None = None
         self.timer: TimerState | None = None
         self.started: float | None = None
+        self.news = ""
+        self._news_timer: Timer | None = None
 
     def show(
         self, stats: Stats | None, timer: TimerState | None, started: float | None = None
@@ -32,21 +44,42 @@ class HeaderBar(Static):
         self.stats, self.timer, self.started = stats, timer, started
         self.tick()
 
+    def flash(self, news: str, seconds: float | None = FLASH_SECONDS) -> None:
+        """Show ``news`` on the right for ``seconds`` (None: until replaced or cleared)."""
+        if self._news_timer is not None:
+            self._news_timer.stop()
+            self._news_timer = None
+        self.news = visible(news)
+        if seconds is not None:
+            self._news_timer = self.set_timer(seconds, self.clear_news)
+        self.tick()
+
+    def clear_news(self) -> None:
+        """Remove the news."""
+        self.news = ""
+        self.tick()
+
     def tick(self) -> None:
         """Redraw (the timer's elapsed time moves on)."""
         stats, timer = self.stats, self.timer
         text = Text("studyplan", style="bold")
         if stats is not None:
-            finished = stats.done + stats.skipped
             text.append("  ")
             text.append(bar(stats.percent / 100, 12), style="green")
-            text.append(f" {finished}/{stats.total} done {stats.percent:.0f}%")
-            text.append(f" · {minutes_text(stats.minutes_left)} left", style="dim")
+            text.append(f" {stats.finished}/{stats.total} finished {stats.percent:.0f}%")
+            text.append(f" · {duration(stats.minutes_left)} left", style="dim")
         if timer is not None and timer.running and timer.resource_id:
             text.append("  ⏱ ", style="bold yellow")
             if self.started is not None:
                 text.append(f"{elapsed_text(time.time() - self.started)} ", style="bold yellow")
             text.append(timer.resource_id, style="yellow")
+        if self.news:
+            width = max(0, self.size.width - 2 - text.cell_len - 3)
+            news = Text(self.news, style="bold")
+            news.truncate(width, overflow="ellipsis")
+            if news.cell_len:
+                text.append(" " * max(2, width - news.cell_len + 1))
+                text.append_text(news)
         text.no_wrap = True
         text.overflow = "ellipsis"
         self.update(text)

@@ -20,9 +20,10 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from studyplan.safe_text import visible
 from studyplan.services.views import ResourceView
 from studyplan.tui.bindings import MOVE_BINDINGS
-from studyplan.tui.format import LINK_MARK, STATUS_MARK
+from studyplan.wording import LINK_MARK, STATUS_MARK
 
 LINK_CLASSES = {
     "alive": "resource-table--link-alive",
@@ -95,6 +96,8 @@ class ResourceTable(ScrollView, can_focus=True):
         self.rows: list[ResourceView] = []
         self.cursor = 0
         self._index: dict[str, int] = {}
+        self._authors_width = 0
+        """The widest authors cell of the rows (so the columns can share the width)."""
         self.links: dict[str, str] = {}
         """Link status per resource id (``unchecked`` when missing)."""
 
@@ -110,6 +113,7 @@ class ResourceTable(ScrollView, can_focus=True):
         keep = select_id or (self.current.id if self.current else None)
         self.rows = rows
         self._index = {view.id: i for i, view in enumerate(rows)}
+        self._authors_width = max((len(", ".join(v.authors)) for v in rows[:2000]), default=0)
         self.virtual_size = Size(self.size.width, len(rows) + 1)
         target = self._index.get(keep or "", min(self.cursor, max(0, len(rows) - 1)))
         self.cursor = -1
@@ -131,10 +135,6 @@ class ResourceTable(ScrollView, can_focus=True):
         if links != self.links:
             self.links = links
             self.refresh()
-
-    def index_of(self, resource_id: str) -> int | None:
-        """Row index of ``resource_id``, if shown."""
-        return self._index.get(resource_id)
 
     # cursor ---------------------------------------------------------------------------------
 
@@ -208,24 +208,38 @@ class ResourceTable(ScrollView, can_focus=True):
     # drawing --------------------------------------------------------------------------------
 
     def _columns(self, width: int) -> list[_Column]:
-        wide = width >= 70
-        fixed = 3 + 2 + 12 + 5 + (18 if wide else 0)
-        gaps = 6 if wide else 5
-        title = max(8, width - fixed - gaps - 1)
-        columns = [_Column("St", 3), _Column("Ln", 2), _Column("Kind", 12)]
-        columns.append(_Column("Title", title))
-        if wide:
-            columns.append(_Column("Authors", 18))
+        """St, Ln, Kind, Title, Authors, Min; narrow tables drop Authors, then Kind.
+
+        Title and Authors share what is left: Authors gets what its widest cell needs (at
+        most two fifths), Title the rest, so neither is cut while the other has room.
+        """
+        columns = [_Column("St", 3), _Column("Ln", 2)]
+        with_kind = width >= 50
+        with_authors = width >= 70
+        if with_kind:
+            columns.append(_Column("Kind", 12))
+        fixed = sum(c.width for c in columns) + 5 + len(columns) + 1 + (1 if with_authors else 0)
+        rest = max(8, width - fixed - 1)
+        authors = 0
+        if with_authors:
+            authors = max(12, min(self._authors_width, rest * 2 // 5))
+        columns.append(_Column("Title", max(8, rest - authors)))
+        if with_authors:
+            columns.append(_Column("Authors", authors))
         columns.append(_Column("Min", 5, right=True))
         return columns
 
-    def _cells(self, view: ResourceView, wide: bool) -> list[str]:
+    def _cells(self, view: ResourceView, columns: list[_Column]) -> list[str]:
         link = LINK_MARK.get(self.links.get(view.id, "unchecked"), "·")
-        cells = [STATUS_MARK.get(view.status, "[?]"), link, view.kind, view.title]
-        if wide:
-            cells.append(", ".join(view.authors))
-        cells.append(str(view.minutes))
-        return cells
+        values = {
+            "St": STATUS_MARK.get(view.status, "[?]"),
+            "Ln": link,
+            "Kind": view.kind,
+            "Title": visible(view.title),
+            "Authors": visible(", ".join(view.authors)),
+            "Min": str(view.minutes),
+        }
+        return [values[c.title] for c in columns]
 
     def render_line(self, y: int) -> Strip:
         """Draw the header on line 0 and the visible rows below it."""
@@ -254,7 +268,7 @@ class ResourceTable(ScrollView, can_focus=True):
             style += self.get_component_rich_style(cursor)
         link_class = LINK_CLASSES.get(self.links.get(view.id, ""))
         link_style = self.get_component_rich_style(link_class, partial=True) if link_class else None
-        cells = self._cells(view, len(columns) == 6)
+        cells = self._cells(view, columns)
         return self._strip(cells, columns, style, width, {1: link_style} if link_style else None)
 
     @staticmethod

@@ -1,4 +1,4 @@
-"""The steps sidebar: one entry per step with a progress bar and the minutes left."""
+"""The steps sidebar: one entry per step with a progress bar and the time left."""
 
 from __future__ import annotations
 
@@ -9,17 +9,15 @@ from textual.binding import BindingType
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from studyplan.catalog.vocabulary import PRIMARY_ID
+from studyplan.safe_text import visible
 from studyplan.services.catalog_query import StepSummary
+from studyplan.services.snapshot import StepKey, step_key
 from studyplan.tui.bindings import MOVE_BINDINGS
-from studyplan.tui.format import bar, minutes_text
+from studyplan.tui.format import bar
+from studyplan.wording import duration
 
-StepKey = tuple[str, int]
-"""A step as (curriculum, number)."""
-
-
-def step_key(summary: StepSummary) -> StepKey:
-    """The key of ``summary``."""
-    return (summary.curriculum, summary.number)
+__all__ = ["StepKey", "StepList", "option_id", "step_key"]
 
 
 def option_id(key: StepKey) -> str:
@@ -28,7 +26,7 @@ def option_id(key: StepKey) -> str:
 
 
 class StepList(OptionList):
-    """Every step, two lines each: number and title; a bar, done/total and minutes left."""
+    """Every step, two lines each: number and title; a bar, finished/total and time left."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         b for b in MOVE_BINDINGS if b.id in {"cursor_up", "cursor_down", "first", "last"}
@@ -43,10 +41,12 @@ class StepList(OptionList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.keys: list[StepKey] = []
+        self.steps: list[StepSummary] = []
         self.border_title = "Steps"
 
     def set_steps(self, steps: list[StepSummary], current: StepKey | None) -> None:
         """Show ``steps`` (updating in place when the same steps) and highlight ``current``."""
+        self.steps = steps
         keys = [step_key(s) for s in steps]
         prompts = [self._prompt(s) for s in steps]
         if keys == self.keys:
@@ -62,22 +62,28 @@ class StepList(OptionList):
             if self.highlighted != index:
                 self.highlighted = index
 
+    def on_resize(self) -> None:
+        """Redraw the bars to the new width."""
+        if self.steps:
+            current = self.key_at(self.highlighted)
+            self.keys = []
+            self.set_steps(self.steps, current)
+
     def key_at(self, index: int | None) -> StepKey | None:
         """The step key at option ``index``."""
         return self.keys[index] if index is not None and 0 <= index < len(self.keys) else None
 
     def _prompt(self, step: StepSummary) -> Text:
         width = max(10, (self.scrollable_content_region.width or 24) - 2)
-        prefix = "" if step.curriculum == "main" else f"{step.curriculum}/"
-        first = Text(f"{prefix}{step.number} {step.title}", no_wrap=True, overflow="ellipsis")
+        prefix = "" if step.curriculum == PRIMARY_ID else f"{step.curriculum}/"
+        first = Text(visible(f"{prefix}{step.number} {step.title}"), no_wrap=True)
         first.truncate(width, overflow="ellipsis")
         if step.finished:
             first.stylize("dim")
-        counts = f" {step.done + step.skipped}/{step.total}"
-        left = " done" if step.finished else f" {minutes_text(step.minutes_left)}"
+        counts = f" {step.finished_count}/{step.total}"
+        left = " done" if step.finished else f" {duration(step.minutes_left)}"
         bar_width = max(3, width - len(counts) - len(left))
-        fraction = (step.done + step.skipped) / step.total if step.total else 0.0
-        second = Text(bar(fraction, bar_width), style="green")
+        second = Text(bar(step.percent / 100, bar_width), style="green")
         second.append(counts)
         second.append(left, style="dim")
         second.truncate(width)

@@ -1,0 +1,34 @@
+"""What a screen needs from the application, handed to it (screens never reach into the app)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from studyplan.db.database import Database
+from studyplan.tui.writer import WriteQueue
+
+if TYPE_CHECKING:
+    from studyplan.links.policy import CheckOptions
+
+Opener = Callable[[str], object]
+"""Opens a URL in the browser (tests pass one that records the URL)."""
+
+ExternalEditor = Callable[[str, str], str]
+"""Runs ``(body, ref)`` in the learner's editor, the interface suspended; returns the text."""
+
+
+@dataclass(frozen=True)
+class ScreenContext:
+    """The database, the write queue and the outside world, as the screens use them."""
+
+    db: Database
+    writes: WriteQueue
+    opener: Opener
+    edit_externally: ExternalEditor
+    show_error: Callable[[BaseException], None]
+    link_options: CheckOptions | None = None
+    """Options of the "check links" action; None means the checker's defaults."""
+    on_first_data: Callable[[], None] | None = None
+    """Called once, when the first screen with data has been drawn (benchmarks read it)."""

@@ -1,0 +1,1 @@
+"""Parts of a screen's behaviour that are not widgets: link health and note keeping."""
