@@ -72,3 +72,32 @@ def run_cli(
         input=input,
         timeout=60,
     )
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    """The environment of the real ``studyplan`` command: a private home, the small catalog."""
+    catalog = tmp_path / "catalog.yaml"
+    catalog.write_text(SMALL_CATALOG.read_text())
+    return {
+        "STUDYPLAN_HOME": str(tmp_path / "home"),
+        "STUDYPLAN_CATALOG": str(catalog),
+        "STUDYPLAN_DATABASE_URL": "",
+    }
+
+
+def cli_ok(*args: str, env: dict[str, str], input: str | None = None) -> str:
+    """Run ``studyplan args``; it must succeed; its standard output."""
+    result = run_cli(*args, env=env, input=input)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def cli_fails(*args: str, env: dict[str, str]) -> str:
+    """Run ``studyplan args``; it must fail with exit 1 and one line, no traceback."""
+    result = run_cli(*args, env=env)
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, lines
+    return lines[0]

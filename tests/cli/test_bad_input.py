@@ -12,33 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SMALL_CATALOG, run_cli, studyplan_command
-
-
-@pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    catalog = tmp_path / "catalog.yaml"
-    catalog.write_text(SMALL_CATALOG.read_text())
-    return {
-        "STUDYPLAN_HOME": str(tmp_path / "home"),
-        "STUDYPLAN_CATALOG": str(catalog),
-        "STUDYPLAN_DATABASE_URL": "",
-    }
-
-
-def ok(*args: str, env: dict[str, str], input: str | None = None) -> str:
-    result = run_cli(*args, env=env, input=input)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
-def fails(*args: str, env: dict[str, str]) -> str:
-    result = run_cli(*args, env=env)
-    assert result.returncode == 1, (result.stdout, result.stderr)
-    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, lines
-    return lines[0]
+from tests.conftest import cli_fails as fails
+from tests.conftest import cli_ok as ok
+from tests.conftest import run_cli, studyplan_command
 
 
 def run_bytes(*args: bytes, env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:

@@ -11,32 +11,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SMALL_CATALOG, run_cli, studyplan_command
-
-
-@pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    catalog = tmp_path / "catalog.yaml"
-    catalog.write_text(SMALL_CATALOG.read_text())
-    return {
-        "STUDYPLAN_HOME": str(tmp_path / "home"),
-        "STUDYPLAN_CATALOG": str(catalog),
-        "STUDYPLAN_DATABASE_URL": "",
-    }
-
-
-def ok(*args: str, env: dict[str, str]) -> str:
-    result = run_cli(*args, env=env)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
-def fails(*args: str, env: dict[str, str]) -> str:
-    result = run_cli(*args, env=env)
-    assert result.returncode == 1, (result.stdout, result.stderr)
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, lines
-    return lines[0]
+from tests.conftest import cli_fails as fails
+from tests.conftest import cli_ok as ok
 
 
 def test_version_and_help(env: dict[str, str]) -> None:

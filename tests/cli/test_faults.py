@@ -15,21 +15,10 @@ from pathlib import Path
 import pytest
 
 from studyplan.db.faults import explain
-from tests.conftest import SMALL_CATALOG, run_cli, studyplan_command
+from tests.conftest import run_cli, studyplan_command
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 HAS_UNSHARE = shutil.which("unshare") is not None
-
-
-@pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    catalog = tmp_path / "catalog.yaml"
-    catalog.write_text(SMALL_CATALOG.read_text())
-    return {
-        "STUDYPLAN_HOME": str(tmp_path / "home"),
-        "STUDYPLAN_CATALOG": str(catalog),
-        "STUDYPLAN_DATABASE_URL": "",
-    }
 
 
 def _in_namespace(setup: str, args: tuple[str, ...], env: dict[str, str]) -> list[str]:

@@ -80,17 +80,6 @@ def test_import_refuses_every_problem_before_writing(db: Database, tmp_path: Pat
     assert len(import_catalog(db, other).added) == 4
 
 
-@pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    catalog = tmp_path / "catalog.yaml"
-    catalog.write_text(SMALL_CATALOG.read_text())
-    return {
-        "STUDYPLAN_HOME": str(tmp_path / "home"),
-        "STUDYPLAN_CATALOG": str(catalog),
-        "STUDYPLAN_DATABASE_URL": "",
-    }
-
-
 def many_problems(folder: Path, count: int) -> Path:
     """A catalog whose one step holds ``count`` resources, each with a negative duration."""
     resources = "".join(

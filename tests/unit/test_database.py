@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -38,11 +37,12 @@ def test_not_a_database_at_all(home: Path, tmp_path: Path) -> None:
         open_database(f"sqlite:///{junk}")
 
 
-def hold_write_lock(file: str, seconds: float, ready: threading.Event) -> None:
+def hold_write_lock(file: str, ready: threading.Event, release: threading.Event) -> None:
+    """Hold the write lock, as another studyplan would, until told to let go."""
     conn = sqlite3.connect(file, isolation_level=None)
     conn.execute("BEGIN IMMEDIATE")
     ready.set()
-    time.sleep(seconds)
+    release.wait(60)
     conn.execute("COMMIT")
     conn.close()
 
@@ -53,15 +53,20 @@ def test_waits_for_another_writer_then_succeeds(settings: Settings) -> None:
     db = open_workspace(settings)
     db.engine.dispose()
     waits: list[int] = []
-    db.on_wait = lambda attempt, waited: waits.append(attempt)
-    ready = threading.Event()
-    holder = threading.Thread(target=hold_write_lock, args=(db.file, 2.5, ready))
+    ready, release = threading.Event(), threading.Event()
+
+    def waiting(attempt: int, _waited: float) -> None:
+        waits.append(attempt)
+        release.set()  # the wait was reported: now the other writer finishes
+
+    db.on_wait = waiting
+    holder = threading.Thread(target=hold_write_lock, args=(db.file, ready, release))
     holder.start()
     ready.wait()
     change = set_status(db, "intro-video", "done")
     holder.join()
     assert change.after == "done"
-    assert waits, "the wait was not reported"
+    assert waits and waits[0] == 1
 
 
 def test_gives_up_with_a_clear_message(settings: Settings) -> None:
@@ -69,13 +74,16 @@ def test_gives_up_with_a_clear_message(settings: Settings) -> None:
 
     db = open_workspace(settings)
     db.patience_seconds = 1.0
-    ready = threading.Event()
-    holder = threading.Thread(target=hold_write_lock, args=(db.file, 4.0, ready))
+    ready, release = threading.Event(), threading.Event()
+    holder = threading.Thread(target=hold_write_lock, args=(db.file, ready, release))
     holder.start()
     ready.wait()
-    with pytest.raises(DatabaseBusyError, match="nothing was changed"):
-        set_status(db, "intro-video", "done")
-    holder.join()
+    try:
+        with pytest.raises(DatabaseBusyError, match="nothing was changed"):
+            set_status(db, "intro-video", "done")
+    finally:
+        release.set()
+        holder.join()
     assert set_status(db, "intro-video", "done").changed
 
 

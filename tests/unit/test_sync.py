@@ -9,7 +9,7 @@ import yaml
 
 from studyplan.catalog.loader import CatalogInvalid
 from studyplan.db.database import Database
-from studyplan.db.models import Resource
+from studyplan.db.models import Curriculum, Resource
 from studyplan.errors import NotFoundError, UsageError
 from studyplan.services.catalog_admin import import_catalog, sync
 from studyplan.services.catalog_query import Filters, get_resource, list_resources
@@ -48,8 +48,27 @@ def test_edits_keep_progress_and_notes(db: Database, settings: Settings) -> None
     assert note is not None and note.body == "my notes"
 
 
-def test_unchanged_catalog_is_not_parsed_again(db: Database, settings: Settings) -> None:
+def test_unchanged_catalog_is_not_parsed_again(
+    db: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Same bytes: no parse and no write. A changed byte: parsed and synced again."""
+    from studyplan.catalog import loader
+
+    parsed: list[Path] = []
+    real = loader.load_catalog
+    monkeypatch.setattr(loader, "load_catalog", lambda path: parsed.append(path) or real(path))
+    with db.read() as session:
+        before = session.get(Curriculum, "main")
+        assert before is not None
+        synced_at = before.synced_at
     assert ensure_catalog_synced(db, settings.catalog_path) is None
+    assert parsed == []
+    with db.read() as session:
+        after = session.get(Curriculum, "main")
+        assert after is not None and after.synced_at == synced_at
+    settings.catalog_path.write_text(settings.catalog_path.read_text() + "\n# edited\n")
+    assert ensure_catalog_synced(db, settings.catalog_path) is not None
+    assert parsed == [settings.catalog_path.resolve()]
 
 
 def test_removed_resource_is_retired_then_restored(db: Database, settings: Settings) -> None:
