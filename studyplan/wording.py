@@ -12,9 +12,10 @@ STATUS_WORD = {"todo": "todo", "in_progress": "in progress", "done": "done", "sk
 """How a status reads in sentences."""
 
 FINISHED_STATUSES = ("done", "skipped")
-"""A resource is *finished* when it is done or skipped: every progress count uses this."""
+"""A resource is *finished* when it is done or skipped (a lab when passed): every progress
+count uses this."""
 
-FINISHED_MEANS = "finished = done or skipped"
+FINISHED_MEANS = "finished = done or skipped; a lab when passed"
 """The definition, as printed next to counts."""
 
 

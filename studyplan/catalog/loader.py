@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from studyplan import collector
+from studyplan.catalog.lab_files import lab_file_problems
 from studyplan.catalog.positions import TreePositions
 from studyplan.catalog.schema import MAX_MINUTES, CatalogSpec, slug_of
 from studyplan.catalog.semantic_checks import Problem, resource_ids, semantic_problems
@@ -117,6 +118,7 @@ class CatalogDocument:
                 problems = schema_problems(exc, self.data)
             seen = {loc for loc, _ in problems}
             problems += [p for p in semantic_problems(self.data) if p[0] not in seen]
+            problems += lab_file_problems(self.data, Path(self.name))
         return spec, problems
 
     def resource_ids(self) -> list[tuple[tuple[Any, ...], str]]:

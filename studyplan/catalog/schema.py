@@ -121,6 +121,33 @@ class ResourceSpec(Strict):
     alternatives: list[Alternative] = Field(default_factory=list)
 
 
+LAB_FILES = ("brief.md", "starter.py", "solution.py", "checks.py")
+"""What every lab's folder holds."""
+
+MAX_LAB_SECONDS = 120.0
+"""The longest time limit a lab may ask for its checks."""
+
+
+class LabSpec(Strict):
+    """A practice lab of a step: numpy exercises that studyplan checks."""
+
+    id: Annotated[str, StringConstraints(pattern=SLUG.pattern)]
+    title: Text
+    minutes: int = Field(ge=0, le=MAX_MINUTES, strict=True)
+    follows: Annotated[str, StringConstraints(pattern=SLUG.pattern)]
+    """The id of the resource of the same step that the lab practises."""
+    brief: Text
+    """One sentence; the whole brief is the folder's brief.md."""
+    hints: list[Text] = Field(min_length=2)
+    """Ordered: a nudge first, nearly the answer last."""
+    files: Text
+    """The lab's folder, relative to the catalog file (``labs/<id>``), holding LAB_FILES."""
+    time_limit: float = Field(10.0, gt=0, le=MAX_LAB_SECONDS)
+    """Seconds the learner's file and the checks may run."""
+    memory_mb: int = Field(1024, ge=128, le=16384, strict=True)
+    """Memory the check process may use (Linux and macOS)."""
+
+
 class StepSpec(Strict):
     """One step of the curriculum."""
 
@@ -128,7 +155,7 @@ class StepSpec(Strict):
     title: Text
     summary: str = ""
     resources: list[ResourceSpec] = Field(default_factory=list)
-    labs: list[dict[str, Any]] = Field(default_factory=list)
+    labs: list[LabSpec] = Field(default_factory=list)
 
 
 class Source(Strict):

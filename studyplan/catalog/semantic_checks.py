@@ -1,4 +1,4 @@
-"""Checks the schema alone cannot make: step order, duplicate and reserved resource ids.
+"""Checks the schema alone cannot make: step order, duplicate and reserved ids, labs.
 
 They read the raw data (what the YAML holds, before the schema), so they run even when the
 schema found problems, and skip quietly whatever is malformed (the schema reports that).
@@ -35,7 +35,42 @@ def semantic_problems(data: Any) -> list[Problem]:
                 )
             )
     problems.extend(_id_problems(steps))
+    problems.extend(_lab_problems(steps))
     return problems
+
+
+def _lab_problems(steps: list[Any]) -> Iterator[Problem]:
+    """Lab ids unique (and not a resource's), ``follows`` naming a resource of the step."""
+    resource_owner = {rid: loc[1] for loc, rid in _ids(steps)}
+    first: dict[str, str] = {}
+    for i, step in enumerate(steps):
+        labs = step.get("labs") if isinstance(step, dict) else None
+        if not isinstance(labs, list):
+            continue
+        for j, lab in enumerate(labs):
+            if not isinstance(lab, dict):
+                continue
+            lab_id, follows = lab.get("id"), lab.get("follows")
+            where = ("steps", i, "labs", j)
+            if isinstance(lab_id, str):
+                if lab_id in first:
+                    yield (
+                        (*where, "id"),
+                        f"duplicate lab id '{lab_id}' (first used at {first[lab_id]})",
+                    )
+                elif lab_id in resource_owner:
+                    yield (
+                        (*where, "id"),
+                        f"lab id '{lab_id}' is also a resource's id; give the lab its own id",
+                    )
+                else:
+                    first[lab_id] = f"steps[{i}].labs[{j}]"
+            if isinstance(follows, str) and resource_owner.get(follows) != i:
+                known = "another step" if follows in resource_owner else "no resource"
+                yield (
+                    (*where, "follows"),
+                    f"follows '{follows}', but that is {known}; name a resource of this step",
+                )
 
 
 def _id_problems(steps: list[Any]) -> Iterator[Problem]:

@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, SQLModel, col, select
 
 from studyplan.catalog.id_clashes import clash_problems
+from studyplan.catalog.lab_sync import sync_labs
 from studyplan.catalog.loader import CatalogInvalid, CatalogIssue, format_loc
 from studyplan.catalog.schema import CatalogSpec, ResourceSpec
 from studyplan.catalog.vocabulary import PRIMARY_ID
@@ -47,11 +48,22 @@ class SyncReport:
     retired: list[str] = field(default_factory=list)
     restored: list[str] = field(default_factory=list)
     skipped_user: list[str] = field(default_factory=list)
+    labs_added: list[str] = field(default_factory=list)
+    labs_updated: list[str] = field(default_factory=list)
+    labs_retired: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
         """Whether anything in the database changed."""
-        return bool(self.added or self.updated or self.retired or self.restored)
+        return bool(
+            self.added
+            or self.updated
+            or self.retired
+            or self.restored
+            or self.labs_added
+            or self.labs_updated
+            or self.labs_retired
+        )
 
 
 def sync_catalog(
@@ -106,6 +118,8 @@ def sync_catalog(
             stmt = update(table).where(table.c.id == bindparam("b_id"))
             session.execute(stmt, updates, execution_options={"synchronize_session": False})
             index.changed(u["b_id"] for u in updates)
+    labs = sync_labs(session, catalog, source_file, step_ids, curriculum_id, now)
+    report.labs_added, report.labs_updated, report.labs_retired = labs
     return report
 
 

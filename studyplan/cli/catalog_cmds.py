@@ -114,7 +114,7 @@ def _print_report(report: object, json_: bool) -> None:
     if json_:
         print_json(data)
         return
-    parts = [f"{len(v)} {k}" for k, v in data.items() if k != "curriculum" and v]
+    parts = [f"{len(v)} {k.replace('_', ' ')}" for k, v in data.items() if k != "curriculum" and v]
     out(f"{data['curriculum']}: " + (", ".join(parts) if parts else "already up to date"))
     for rid in data["retired"]:
         out(f"  retired {rid} (hidden; its progress and notes are kept)")

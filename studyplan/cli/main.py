@@ -15,7 +15,7 @@ from types import FrameType
 import typer
 
 from studyplan import __version__
-from studyplan.cli import catalog_cmds, links_cmd, locate_cmd, notes_cmds, study_cmds
+from studyplan.cli import catalog_cmds, lab_cmds, links_cmd, locate_cmd, notes_cmds, study_cmds
 from studyplan.cli.common import CliState, err, open_db, settings, state
 
 app = typer.Typer(
@@ -67,6 +67,7 @@ locate_cmd.register(app)
 app.command("add")(catalog_cmds.add)
 app.add_typer(catalog_cmds.app, name="catalog")
 app.add_typer(links_cmd.app, name="links")
+app.add_typer(lab_cmds.app, name="lab")
 
 
 def _interrupt(signum: int, _frame: FrameType | None) -> None:

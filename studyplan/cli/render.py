@@ -57,7 +57,7 @@ def step_rows(steps: Sequence[StepSummary]) -> list[list[Any]]:
     rows = []
     for s in steps:
         left = duration(s.minutes_left) + " left" if s.minutes_left else "-"
-        rows.append([step_ref(s), step_mark(s), f"{s.finished_count}/{s.total}", left, s.title])
+        rows.append([step_ref(s), step_mark(s), f"{s.finished_count}/{s.items}", left, s.title])
     return rows
 
 

@@ -35,6 +35,8 @@ def _step_dict(s: Any) -> dict[str, Any]:
         "done": s.done,
         "skipped": s.skipped,
         "in_progress": s.in_progress,
+        "labs": s.labs_total,
+        "labs_passed": s.labs_passed,
         "minutes_total": s.minutes_total,
         "minutes_done": s.minutes_done,
         "minutes_left": s.minutes_left,
@@ -89,21 +91,34 @@ def show(ctx: typer.Context, ref: str = REF_ARGUMENT, json_: bool = JSON_OPTION)
 
 
 def next_(ctx: typer.Context, json_: bool = JSON_OPTION) -> None:
-    """Say what to study now and why."""
+    """Say what to study now and why: a resource, or a lab right after its reading."""
     from studyplan.services.next_up import next_up
 
     suggestion = next_up(open_db(ctx))
     if json_:
-        print_json(
-            None
-            if suggestion is None
-            else {**suggestion.resource.to_dict(), "reason": suggestion.reason}
-        )
+        if suggestion is None:
+            print_json(None)
+        elif suggestion.lab is not None:
+            print_json({"type": "lab", **suggestion.lab.to_dict(), "reason": suggestion.reason})
+        else:
+            assert suggestion.resource is not None
+            print_json(
+                {"type": "resource", **suggestion.resource.to_dict(), "reason": suggestion.reason}
+            )
         return
     if suggestion is None:
-        out("Everything is done or skipped. Well done!")
+        out("Everything is finished. Well done!")
+        return
+    if suggestion.lab is not None:
+        lab = suggestion.lab
+        out(f"Next: lab {lab.title}  [{lab.id}]")
+        out(f"  why   {suggestion.reason}")
+        out(f"  what  {lab.brief} (about {duration(lab.minutes)})")
+        action = "check" if lab.work_file.exists() else "start"
+        out(f"  then  studyplan lab {action} {lab.id}")
         return
     v = suggestion.resource
+    assert v is not None
     out(f"Next: {v.title}  [{v.ref} {v.id}]")
     out(f"  why   {suggestion.reason}")
     out(f"  what  {v.kind}, about {duration(v.minutes)}: {v.url}")
@@ -144,14 +159,16 @@ def stats(ctx: typer.Context, json_: bool = JSON_OPTION) -> None:
             {
                 **data,
                 "finished": s.finished,
+                "items": s.items,
                 "percent": round(s.percent, 1),
                 "steps": [_step_dict(x) for x in s.steps],
             }
         )
         return
+    labs = f", {s.labs_passed} of {s.labs_total} labs passed" if s.labs_total else ""
     out(
-        f"Progress    {s.percent:.0f}% finished: {s.finished} of {s.total} "
-        f"({s.done} done, {s.skipped} skipped)"
+        f"Progress    {s.percent:.0f}% finished: {s.finished} of {s.items} "
+        f"({s.done} done, {s.skipped} skipped{labs})"
     )
     out(f"Studying    {s.in_progress} in progress, {s.todo} to do")
     out(f"Time        {duration(s.minutes_done)} done, {duration(s.minutes_left)} left")
@@ -159,7 +176,7 @@ def stats(ctx: typer.Context, json_: bool = JSON_OPTION) -> None:
     rows = [
         [
             render.step_ref(x),
-            f"{x.finished_count}/{x.total}",
+            f"{x.finished_count}/{x.items}",
             x.done,
             x.skipped,
             duration(x.minutes_done),

@@ -183,3 +183,61 @@ class Preference(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=80)
     value: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class Lab(SQLModel, table=True):
+    """A practice lab of a step (catalog data: synced from the catalog by id)."""
+
+    model_config = DEFERRED  # type: ignore[assignment]
+
+    __table_args__ = (Index("ix_lab_step_position", "step_id", "position"),)
+
+    id: str = Field(primary_key=True, max_length=120)
+    step_id: int = Field(foreign_key="step.id")
+    position: int = 0
+    title: str
+    minutes: int = 0
+    follows: str = Field(default="", max_length=120)
+    """The id of the resource the lab practises."""
+    brief: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    hints: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
+    folder: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    """The lab's folder (brief.md, starter.py, solution.py, checks.py), absolute."""
+    time_limit: float = 10.0
+    memory_mb: int = 1024
+    retired_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class LabProgress(SQLModel, table=True):
+    """Where the learner stands on one lab. Sync never writes here."""
+
+    model_config = DEFERRED  # type: ignore[assignment]
+
+    __tablename__ = "lab_progress"
+
+    lab_id: str = Field(foreign_key="lab.id", primary_key=True)
+    status: str = "started"
+    """``started`` or ``passed`` (a lab without a row is not started)."""
+    started_at: datetime = Field(default_factory=utcnow)
+    passed_at: datetime | None = None
+    hints_shown: int = 0
+    solution_seen: bool = False
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class LabAttempt(SQLModel, table=True):
+    """One check of the learner's file: when, whether it passed, which checks failed."""
+
+    model_config = DEFERRED  # type: ignore[assignment]
+
+    __tablename__ = "lab_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    lab_id: str = Field(foreign_key="lab.id", index=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    passed: bool = False
+    failing: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
+    """The names of the checks that did not pass (JSON list)."""
+    duration_ms: int = 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import case, func
 from sqlalchemy import select as sa_select
@@ -11,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from studyplan.catalog.vocabulary import KINDS, PRIMARY_ID
 from studyplan.db.database import Database
-from studyplan.db.models import STATUSES, Curriculum, Progress, Resource, Step
+from studyplan.db.models import STATUSES, Curriculum, Lab, LabProgress, Progress, Resource, Step
 from studyplan.errors import NotFoundError, UsageError
 from studyplan.services.views import ResourceView, resource_table, step_of, to_views, view_select
 from studyplan.wording import finished_count, percent_finished
@@ -177,29 +178,37 @@ class StepSummary:
     minutes_total: int
     minutes_left: int
     minutes_done: int
+    labs_total: int = 0
+    labs_passed: int = 0
+
+    @property
+    def items(self) -> int:
+        """Resources and labs: what the step asks of the learner."""
+        return self.total + self.labs_total
 
     @property
     def finished_count(self) -> int:
-        """Resources finished (done or skipped)."""
-        return finished_count(self.done, self.skipped)
+        """Items finished: resources done or skipped, labs passed."""
+        return finished_count(self.done, self.skipped) + self.labs_passed
 
     @property
     def percent(self) -> float:
-        """Share of the step's resources finished, 0-100."""
-        return percent_finished(self.done, self.skipped, self.total)
+        """Share of the step's items finished, 0-100."""
+        return percent_finished(self.done + self.labs_passed, self.skipped, self.items)
 
     @property
     def finished(self) -> bool:
-        """Every resource is finished (done or skipped)."""
-        return self.total > 0 and self.finished_count == self.total
+        """Every resource is finished and every lab passed."""
+        return self.items > 0 and self.finished_count == self.items
 
 
 def step_summaries(db: Database, curriculum: str | None = None) -> list[StepSummary]:
     """Every visible step with its counts and minutes left, in order."""
     status = func.coalesce(col(Progress.status), "todo")
     open_ = status.in_(("todo", "in_progress"))
-    query = (
+    query: Any = (
         sa_select(
+            col(Step.id).label("step_id"),
             col(Step.curriculum_id).label("curriculum"),
             col(Step.number).label("number"),
             col(Step.title).label("title"),
@@ -229,19 +238,66 @@ def step_summaries(db: Database, curriculum: str | None = None) -> list[StepSumm
     if curriculum:
         query = query.where(col(Step.curriculum_id) == curriculum)
     with db.read() as session:
-        return [
-            StepSummary(
-                curriculum=r.curriculum,
-                number=r.number,
-                title=r.title,
-                summary=r.summary,
-                total=r.total,
-                done=r.done or 0,
-                skipped=r.skipped or 0,
-                in_progress=r.in_progress or 0,
-                minutes_total=r.minutes_total,
-                minutes_left=r.minutes_left,
-                minutes_done=r.minutes_done,
+        labs = _lab_counts(session)
+        summaries = []
+        for r in session.execute(query):
+            lab = labs.get(r.step_id, _NO_LABS)
+            summaries.append(
+                StepSummary(
+                    curriculum=r.curriculum,
+                    number=r.number,
+                    title=r.title,
+                    summary=r.summary,
+                    total=r.total,
+                    done=r.done or 0,
+                    skipped=r.skipped or 0,
+                    in_progress=r.in_progress or 0,
+                    minutes_total=r.minutes_total + lab.minutes_total,
+                    minutes_left=r.minutes_left + lab.minutes_left,
+                    minutes_done=r.minutes_done + lab.minutes_done,
+                    labs_total=lab.total,
+                    labs_passed=lab.passed,
+                )
             )
-            for r in session.execute(query)
-        ]
+        return summaries
+
+
+@dataclass(frozen=True)
+class _LabCounts:
+    total: int = 0
+    passed: int = 0
+    minutes_total: int = 0
+    minutes_left: int = 0
+    minutes_done: int = 0
+
+
+_NO_LABS = _LabCounts()
+
+
+def _lab_counts(session: Session) -> dict[int, _LabCounts]:
+    """Per step id: how many current labs, how many passed, and their minutes."""
+    passed = func.coalesce(col(LabProgress.status), "") == "passed"
+    query: Any = (
+        sa_select(
+            col(Lab.step_id).label("step_id"),
+            func.count(col(Lab.id)).label("total"),
+            func.sum(case((passed, 1), else_=0)).label("passed"),
+            func.coalesce(func.sum(col(Lab.minutes)), 0).label("minutes_total"),
+            func.coalesce(func.sum(case((passed, col(Lab.minutes)), else_=0)), 0).label(
+                "minutes_done"
+            ),
+        )
+        .outerjoin(LabProgress, col(LabProgress.lab_id) == col(Lab.id))
+        .where(col(Lab.retired_at).is_(None))
+        .group_by(col(Lab.step_id))
+    )
+    return {
+        r.step_id: _LabCounts(
+            r.total,
+            r.passed or 0,
+            r.minutes_total,
+            r.minutes_total - r.minutes_done,
+            r.minutes_done,
+        )
+        for r in session.execute(query)
+    }

@@ -12,6 +12,9 @@ from studyplan.db.database import Database
 from studyplan.db.models import (
     Activity,
     Curriculum,
+    Lab,
+    LabAttempt,
+    LabProgress,
     LinkCheck,
     Note,
     NoteVersion,
@@ -22,7 +25,7 @@ from studyplan.db.models import (
 
 
 def change_token(db: Database) -> tuple[Any, ...]:
-    """A small value that changes whenever progress, notes, timers or the catalog change.
+    """A small value that changes whenever progress, notes, timers, labs or the catalog change.
 
     One read of a few aggregates; compare it with the previous value to decide whether a
     full reload is worth doing. It is not a checksum: equal tokens mean "nothing to reload".
@@ -42,6 +45,9 @@ def change_token(db: Database) -> tuple[Any, ...]:
         select(func.max(col(Resource.updated_at))).scalar_subquery(),
         select(func.count()).select_from(Resource).scalar_subquery(),
         select(func.max(col(LinkCheck.id))).scalar_subquery(),
+        select(func.max(col(LabAttempt.id))).scalar_subquery(),
+        select(func.max(col(LabProgress.updated_at))).scalar_subquery(),
+        select(func.max(col(Lab.updated_at))).scalar_subquery(),
     )
     with db.read() as session:
         row = session.execute(sa_select(*parts)).one()

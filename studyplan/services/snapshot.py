@@ -55,8 +55,10 @@ def read_snapshot(
     if initial and step is None:
         suggestion = next_up(db)
         if suggestion is not None:
-            step = (suggestion.resource.curriculum, suggestion.resource.step)
-            select_id = suggestion.resource.id
+            item = suggestion.lab or suggestion.resource
+            assert item is not None
+            step = (item.curriculum, item.step)
+            select_id = item.id
     known = [step_key(s) for s in stats.steps]
     if step not in known:  # none yet, or the catalog dropped it meanwhile
         step = known[0] if known else None

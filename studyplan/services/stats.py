@@ -28,16 +28,23 @@ class Stats:
     minutes_left: int
     finished_last_7_days: int
     steps: list[StepSummary] = field(default_factory=list)
+    labs_total: int = 0
+    labs_passed: int = 0
+
+    @property
+    def items(self) -> int:
+        """Resources and labs."""
+        return self.total + self.labs_total
 
     @property
     def finished(self) -> int:
-        """Resources finished (done or skipped)."""
-        return finished_count(self.done, self.skipped)
+        """Items finished: resources done or skipped, labs passed."""
+        return finished_count(self.done, self.skipped) + self.labs_passed
 
     @property
     def percent(self) -> float:
-        """Share of resources finished (done or skipped), 0-100."""
-        return percent_finished(self.done, self.skipped, self.total)
+        """Share of the items finished, 0-100."""
+        return percent_finished(self.done + self.labs_passed, self.skipped, self.items)
 
 
 def compute_stats(db: Database) -> Stats:
@@ -68,4 +75,6 @@ def compute_stats(db: Database) -> Stats:
         minutes_left=minutes_left,
         finished_last_7_days=recent,
         steps=steps,
+        labs_total=sum(s.labs_total for s in steps),
+        labs_passed=sum(s.labs_passed for s in steps),
     )

@@ -109,3 +109,26 @@ def test_newer_database_is_refused(tmp_path: Path) -> None:
         assert "newer than this studyplan knows" in exc.message
     else:
         raise AssertionError("a database from a newer studyplan was opened")
+
+
+def test_the_lab_tables_come_and_go_with_revision_0007(home: Path, settings: Settings) -> None:
+    """0006 -> 0007 adds the labs without touching progress; 0007 -> 0006 removes only them."""
+    from studyplan.services.progress import set_status
+
+    db = open_workspace(settings)
+    file = db.file
+    assert file is not None
+    set_status(db, "intro-video", "done")
+    migrate.downgrade(db.engine, "0006")
+    with sqlite3.connect(file) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert not {"lab", "lab_progress", "lab_attempt"} & tables
+        assert conn.execute("SELECT status FROM progress").fetchall() == [("done",)]
+    db.dispose()
+    upgraded = open_workspace(settings)
+    with sqlite3.connect(file) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert {"lab", "lab_progress", "lab_attempt"} <= tables
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0007",)
+    assert get_resource(upgraded, "intro-video").status == "done"
+    upgraded.dispose()

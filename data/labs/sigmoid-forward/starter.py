@@ -1,0 +1,59 @@
+"""Lab sigmoid-forward: the forward pass of a sigmoid network (Nielsen, chapter 1).
+
+Replace each `raise NotImplementedError` with your code, then run
+`studyplan lab check sigmoid-forward`.
+"""
+
+import itertools
+
+import numpy as np
+
+
+def sigmoid(z):
+    """σ(z) = 1 / (1 + e^(-z)), element by element, for an array of any shape."""
+    # TODO: use np.exp; the result has the same shape as z
+    raise NotImplementedError("TODO: sigmoid")
+
+
+def layer_forward(A, W, b):
+    """Activations of one layer: σ(A Wᵀ + b).
+
+    A: (m, n_in), one input per row; W: (n_out, n_in); b: (n_out,).
+    Returns an array of shape (m, n_out).
+    """
+    # TODO: the weighted inputs z = A @ W.T + b (b is added to every row by broadcasting)
+    # TODO: return sigmoid(z)
+    raise NotImplementedError("TODO: layer_forward")
+
+
+def forward(X, weights, biases):
+    """Activations of every layer: [X, A1, ..., AL] for L layers (L + 1 arrays).
+
+    X: (m, n_0); weights[l]: (n_{l+1}, n_l); biases[l]: (n_{l+1},).
+    """
+    # TODO: start the list with X itself
+    # TODO: for each (W, b) pair, compute the next layer from the last activations and
+    # TODO: append it; return the whole list
+    raise NotImplementedError("TODO: forward")
+
+
+def predict(X, weights, biases):
+    """For each row of X, the index of the output neuron with the highest activation.
+
+    Returns an int array of shape (m,).
+    """
+    # TODO: take the last activations of forward(X, weights, biases), shape (m, n_L)
+    # TODO: return the index of the largest value in each row (np.argmax with an axis)
+    raise NotImplementedError("TODO: predict")
+
+
+def network(sizes, seed=0):
+    """Random weights and biases for a network of the given layer sizes (complete, a helper).
+
+    network([2, 3, 1]) gives weights of shapes (3, 2) and (1, 3), biases (3,) and (1,),
+    drawn from a standard normal distribution as in Nielsen's Network class.
+    """
+    rng = np.random.default_rng(seed)
+    weights = [rng.standard_normal((n_out, n_in)) for n_in, n_out in itertools.pairwise(sizes)]
+    biases = [rng.standard_normal(n_out) for n_out in sizes[1:]]
+    return weights, biases

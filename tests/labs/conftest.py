@@ -1,0 +1,28 @@
+"""Fixtures for the labs: the real catalog in a private home, and the lab folders."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from studyplan import paths
+from studyplan.db.database import Database
+from studyplan.services.workspace import open_workspace
+from studyplan.settings import load_settings
+
+LABS = Path(__file__).resolve().parents[2] / "data" / "labs"
+MUTANTS = Path(__file__).resolve().parent / "mutants"
+FAULTS = Path(__file__).resolve().parent / "faults"
+
+
+@pytest.fixture
+def lab_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+    """A fresh home with the real catalog (and its labs) synced."""
+    monkeypatch.setenv(paths.ENV_HOME, str(tmp_path / "home"))
+    monkeypatch.delenv(paths.ENV_CATALOG, raising=False)
+    monkeypatch.delenv(paths.ENV_DATABASE_URL, raising=False)
+    database = open_workspace(load_settings())
+    yield database
+    database.dispose()

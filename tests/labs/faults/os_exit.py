@@ -1,0 +1,5 @@
+import os
+
+
+def double(x):
+    os._exit(7)
