@@ -86,3 +86,23 @@ def _read_back(path: Path) -> str:
             f"position {exc.start + 1}); the note was not saved (your text is in {path}: "
             "save it as UTF-8 and run the command again)"
         ) from None
+
+
+def edit_in_place(command: str, path: Path) -> None:
+    """Open the file ``path`` itself in the editor ``command`` and wait for it.
+
+    For files the learner owns (a lab's file): nothing to copy back, nothing to lose.
+    """
+    argv = _argv(command)
+    try:
+        subprocess.run([*argv, str(path)], check=False)
+    except FileNotFoundError:
+        raise EditorError(
+            f"editor '{argv[0]}' not found; set $EDITOR or the 'editor' setting ({path} is "
+            "unchanged)"
+        ) from None
+    except PermissionError:
+        raise EditorError(
+            f"editor '{argv[0]}' cannot be run (permission denied); set $EDITOR or the "
+            "'editor' setting"
+        ) from None

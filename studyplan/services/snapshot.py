@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from studyplan.db.database import Database
+from studyplan.labs.service import LabView, list_labs
 from studyplan.services.catalog_query import Filters, StepSummary, list_resources
 from studyplan.services.live import change_token
 from studyplan.services.next_up import next_up
@@ -33,6 +34,8 @@ class Snapshot:
     step: StepKey | None
     rows: list[ResourceView]
     select_id: str | None
+    labs: list[LabView] = field(default_factory=list)
+    """The step's labs, shown below its resources."""
 
     @property
     def step_title(self) -> str:
@@ -63,6 +66,8 @@ def read_snapshot(
     if step not in known:  # none yet, or the catalog dropped it meanwhile
         step = known[0] if known else None
     rows: list[ResourceView] = []
+    labs: list[LabView] = []
     if step is not None:
         rows = list_resources(db, Filters(step=step[1], curriculum=step[0]))
-    return Snapshot(token, stats, timer_state(db), step, rows, select_id)
+        labs = list_labs(db, step[1], step[0])
+    return Snapshot(token, stats, timer_state(db), step, rows, select_id, labs)

@@ -12,11 +12,12 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SuspendNotSupported, SystemCommand
 from textual.binding import BindingType
 from textual.screen import Screen
+from textual.widgets import TextArea
 
 from studyplan.db.database import Database
 from studyplan.errors import StudyplanError
@@ -25,10 +26,15 @@ from studyplan.services.preferences import get_preference, set_preference
 from studyplan.services.snapshot import Snapshot, read_snapshot
 from studyplan.services.timer import stop_timer
 from studyplan.settings import Settings
-from studyplan.tui.bindings import APP_BINDINGS, MAIN_BINDINGS, check_keymap, effective_keys
+from studyplan.tui.bindings import (
+    APP_BINDINGS,
+    LAB_BINDINGS,
+    MAIN_BINDINGS,
+    check_keymap,
+    effective_keys,
+)
 from studyplan.tui.context import Opener, ScreenContext
 from studyplan.tui.screens.main_screen import MainScreen
-from studyplan.tui.widgets.note_editor import NoteEditor
 from studyplan.tui.writer import WriteQueue
 
 if TYPE_CHECKING:
@@ -76,6 +82,7 @@ class StudyplanApp(App[None]):
             writes=self.writes,
             opener=opener,
             edit_externally=self.edit_externally,
+            edit_file=self.edit_file,
             show_error=self.show_error,
             link_options=link_options,
             on_first_data=self.first_data_shown,
@@ -157,8 +164,8 @@ class StudyplanApp(App[None]):
     # keys -------------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """While the note is being typed, ``q`` and ``?`` type text: hide them from the footer."""
-        return not (action in ("close", "help") and isinstance(self.focused, NoteEditor))
+        """While a note or a lab's file is being typed, ``q`` and ``?`` type text: hide them."""
+        return not (action in ("close", "help") and isinstance(self.focused, TextArea))
 
     def edit_externally(self, body: str, ref: str) -> str:
         """Suspend the interface and run the editor on ``body``."""
@@ -168,6 +175,17 @@ class StudyplanApp(App[None]):
                 return self.editor(command, body, ref)
         except SuspendNotSupported:
             return self.editor(command, body, ref)
+
+    def edit_file(self, path: Path) -> None:
+        """Suspend the interface and run the editor on ``path`` until it ends."""
+        from studyplan.services.external_editor import edit_in_place
+
+        command = self.settings.editor_command
+        try:
+            with self.suspend():
+                edit_in_place(command, path)
+        except SuspendNotSupported:
+            edit_in_place(command, path)
 
     def action_help(self) -> None:
         """Show every key."""
@@ -228,16 +246,23 @@ class StudyplanApp(App[None]):
         )
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """Textual's commands plus one per key of studyplan."""
+        """Textual's commands plus one per key of studyplan where the learner is."""
+        from studyplan.tui.screens.lab_screen import LabScreen
+
         yield from super().get_system_commands(screen)
         keymap = dict(self.settings.keys)
-        for binding in [*MAIN_BINDINGS, *APP_BINDINGS[:1]]:
+        target: Screen[Any]
+        if isinstance(screen, LabScreen):
+            screen_bindings, target = LAB_BINDINGS, screen
+        else:
+            screen_bindings, target = MAIN_BINDINGS, self.main_screen
+        for binding in [*screen_bindings, *APP_BINDINGS[:1]]:
             keys = effective_keys(binding, keymap)
-            target = self.main_screen if binding in MAIN_BINDINGS else self
+            node = target if binding in screen_bindings else self
             yield SystemCommand(
                 binding.tooltip,
                 f"key: {keys}",
-                partial(self.call_later, self.run_action, binding.action, target),
+                partial(self.call_later, self.run_action, binding.action, node),
             )
 
 

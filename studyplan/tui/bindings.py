@@ -47,7 +47,13 @@ MAIN_BINDINGS: list[Binding] = [
         tooltip="Cycle todo → in progress → done",
         key_display="␣",
     ),
-    Binding("o", "open_url", "Open", id="open", tooltip="Open its URL in the browser"),
+    Binding(
+        "o,enter",
+        "open_url",
+        "Open",
+        id="open",
+        tooltip="Open its URL in the browser (on a lab: open the lab)",
+    ),
     Binding("n", "edit_note", "Note", id="note", tooltip="Edit its note here"),
     Binding("e", "external_edit", "Editor", id="editor", tooltip="Edit its note in $EDITOR"),
     Binding(
@@ -131,6 +137,47 @@ MOVE_BINDINGS: list[Binding] = [
 ]
 """Keys of the lists (the steps sidebar and the resource table)."""
 
+LAB_BINDINGS: list[Binding] = [
+    Binding(
+        "f5,ctrl+r",
+        "check",
+        "Check",
+        id="lab_check",
+        priority=True,
+        tooltip="Run the lab's checks on your file",
+    ),
+    Binding("f6", "hint", "Hint", id="lab_hint", priority=True, tooltip="Show the next hint"),
+    Binding(
+        "f7", "external_edit", "Editor", id="lab_editor", priority=True, tooltip="Edit in $EDITOR"
+    ),
+    Binding(
+        "f8",
+        "reset",
+        "Reset",
+        id="lab_reset",
+        priority=True,
+        tooltip="Put the starter back (your file is kept)",
+    ),
+    Binding(
+        "f9",
+        "solution",
+        "Solution",
+        id="lab_solution",
+        priority=True,
+        tooltip="Show the reference solution",
+    ),
+    Binding(
+        "escape",
+        "back",
+        "Back",
+        id="lab_back",
+        priority=True,
+        tooltip="Save your file and go back to the steps",
+    ),
+]
+"""Keys of the lab screen: function keys (every other key types in the editor), taking
+precedence over the editor's own F5-F7 (select word, line, all)."""
+
 NOTE_BINDINGS: list[Binding] = [
     Binding("escape", "leave", "Leave note", id="leave_note", tooltip="Save and leave the note"),
 ]
@@ -143,6 +190,7 @@ def all_bindings() -> Iterable[tuple[str, Binding]]:
         ("Resource", MAIN_BINDINGS),
         ("Move", MOVE_BINDINGS),
         ("Note", NOTE_BINDINGS),
+        ("Lab", LAB_BINDINGS),
         ("App", APP_BINDINGS),
     ):
         for binding in bindings:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from studyplan.db.database import Database
@@ -18,6 +19,9 @@ Opener = Callable[[str], object]
 ExternalEditor = Callable[[str, str], str]
 """Runs ``(body, ref)`` in the learner's editor, the interface suspended; returns the text."""
 
+FileEditor = Callable[[Path], None]
+"""Opens a file in the learner's editor, the interface suspended, until the editor ends."""
+
 
 @dataclass(frozen=True)
 class ScreenContext:
@@ -27,6 +31,7 @@ class ScreenContext:
     writes: WriteQueue
     opener: Opener
     edit_externally: ExternalEditor
+    edit_file: FileEditor
     show_error: Callable[[BaseException], None]
     link_options: CheckOptions | None = None
     """Options of the "check links" action; None means the checker's defaults."""

@@ -23,6 +23,7 @@ from textual.widgets import Footer, OptionList
 
 from studyplan.catalog.vocabulary import PRIMARY_ID
 from studyplan.errors import DatabaseBusyError, StudyplanError
+from studyplan.labs.service import LabView
 from studyplan.services.live import change_token
 from studyplan.services.notes import get_note
 from studyplan.services.progress import CYCLE, StatusChange, cycle_status, set_status
@@ -124,9 +125,11 @@ class MainScreen(Screen[None]):
         return self.links.states
 
     def selected(self) -> ResourceView | None:
-        """The resource under the table's cursor; says so when there is none."""
+        """The resource under the table's cursor; says so when there is none (or a lab)."""
         view = self.table.current
-        if view is None:
+        if view is None and self.table.current_lab is not None:
+            self.header.flash("A lab passes by its checks: o or enter opens it")
+        elif view is None:
             self.header.flash("No resource selected")
         return view
 
@@ -160,7 +163,7 @@ class MainScreen(Screen[None]):
         self.current_step = snapshot.step
         self._show_timer(snapshot)
         self.query_one(StepList).set_steps(snapshot.stats.steps, snapshot.step)
-        self.table.set_rows(snapshot.rows, snapshot.select_id)
+        self.table.set_rows(snapshot.rows, snapshot.select_id, snapshot.labs)
         self.table.border_title = snapshot.step_title
         if initial:
             if self.context.on_first_data is not None:
@@ -224,6 +227,11 @@ class MainScreen(Screen[None]):
     def _describe_pending(self) -> None:
         event, self._pending_detail = self._pending_detail, None
         if event is None:
+            return
+        if isinstance(event.item, LabView):
+            self.notes.save_unsaved()
+            self.detail.show_lab(event.item)
+            self.editor.show_note(None, "")
             return
         view = event.view
         if view is None or view.id != self.editor.ref:
@@ -353,7 +361,11 @@ class MainScreen(Screen[None]):
     # elsewhere ------------------------------------------------------------------------------
 
     def action_open_url(self) -> None:
-        """Open the URL in the browser; for a dead address, ask which copy to open."""
+        """Open the URL in the browser (for a dead address, ask which copy); a lab opens."""
+        lab = self.table.current_lab
+        if lab is not None:
+            self.open_lab(lab)
+            return
         view = self.selected()
         if view is None:
             return
@@ -377,6 +389,17 @@ class MainScreen(Screen[None]):
                 self.open_url(url)
 
         self.app.push_screen(OpenModal(view.title, choices), chosen)
+
+    def open_lab(self, lab: LabView) -> None:
+        """Show the lab screen; coming back reloads the step (the lab's status may change)."""
+        from studyplan.tui.screens.lab_screen import LabScreen
+
+        self.notes.save_unsaved()
+
+        def back(_result: object) -> None:
+            self.load()
+
+        self.app.push_screen(LabScreen(self.context, lab), back)
 
     def open_url(self, url: str) -> None:
         """Open ``url`` in the browser (in a thread: some openers block)."""

@@ -15,6 +15,7 @@ from studyplan.tui.widgets.note_editor import NoteEditor
 from studyplan.wording import LINK_MARK, LINK_WORD, STATUS_WORD, duration, seconds_text
 
 if TYPE_CHECKING:
+    from studyplan.labs.service import LabView
     from studyplan.links.service import LinkState
 
 LINK_STYLE = {
@@ -104,6 +105,29 @@ def describe(
     return text
 
 
+LAB_STATUS = {"not_started": "not started", "started": "started", "passed": "passed ✓"}
+
+
+def describe_lab(lab: LabView) -> Text:
+    """The detail text of a lab: what it practises, where the learner stands, what failed."""
+    text = Text()
+    text.append(visible(lab.title), style="bold")
+    text.append(f"\nlab · step {lab.step} · about {duration(lab.minutes)}", style="dim")
+    text.append("\nPractises: ")
+    text.append(visible(lab.follows_title))
+    text.append("\nStatus: ")
+    text.append(LAB_STATUS.get(lab.status, lab.status), style="bold")
+    text.append(f" · {lab.attempts} attempt(s)")
+    text.append("\n\n")
+    text.append(visible(lab.brief))
+    if lab.failing and lab.status != "passed":
+        text.append("\n\nFailing in the last check:", style="bold")
+        for name in lab.failing:
+            text.append(f"\n✗ {visible(name)}")
+    text.append("\n\no or enter opens the lab: its brief, your file, the checks", style="dim")
+    return text
+
+
 class DetailPane(Vertical):
     """Advice, provenance, URL, alternatives and the note editor of one resource."""
 
@@ -120,6 +144,7 @@ class DetailPane(Vertical):
         self.logged_seconds = 0
         self.timing = False
         self.link: LinkState | None = None
+        self.lab: LabView | None = None
 
     def compose(self) -> ComposeResult:
         """The scrolling description above the note editor."""
@@ -139,7 +164,13 @@ class DetailPane(Vertical):
         if view is not None and self.view is not None and view.id != self.view.id:
             self.logged_seconds, self.timing = 0, False
         self.view = view
+        self.lab = None
         self._draw()
+
+    def show_lab(self, lab: LabView) -> None:
+        """Describe a lab (labs have no note: the editor is set aside)."""
+        self.view, self.lab = None, lab
+        self.query_one("#detail-info", Static).update(describe_lab(lab))
 
     def show_time(self, resource_id: str, logged_seconds: int, timing: bool) -> None:
         """Update the studied time shown if ``resource_id`` is still the one shown."""
@@ -155,7 +186,9 @@ class DetailPane(Vertical):
 
     def _draw(self) -> None:
         info = self.query_one("#detail-info", Static)
-        if self.view is None:
+        if self.lab is not None:
+            info.update(describe_lab(self.lab))
+        elif self.view is None:
             info.update("Nothing selected")
         else:
             link = self.link if self.link and self.link.resource_id == self.view.id else None

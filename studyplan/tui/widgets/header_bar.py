@@ -66,7 +66,7 @@ class HeaderBar(Static):
         if stats is not None:
             text.append("  ")
             text.append(bar(stats.percent / 100, 12), style="green")
-            text.append(f" {stats.finished}/{stats.total} finished {stats.percent:.0f}%")
+            text.append(f" {stats.finished}/{stats.items} finished {stats.percent:.0f}%")
             text.append(f" · {duration(stats.minutes_left)} left", style="dim")
         if timer is not None and timer.running and timer.resource_id:
             text.append("  ⏱ ", style="bold yellow")

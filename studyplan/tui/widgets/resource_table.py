@@ -1,5 +1,7 @@
 """The resource table: a virtualised list that renders only the rows on screen.
 
+Below a step's resources come its labs (``λ`` in the link column, their status in the first).
+
 Textual's DataTable measures and stores every cell up front, which costs seconds at tens of
 thousands of rows. This table keeps the :class:`ResourceView` list as it is and draws a row
 only when it is visible, so loading 10,000 rows and moving the cursor stay cheap.
@@ -20,10 +22,24 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from studyplan.labs.service import LabView
 from studyplan.safe_text import visible
 from studyplan.services.views import ResourceView
 from studyplan.tui.bindings import MOVE_BINDINGS
 from studyplan.wording import LINK_MARK, STATUS_MARK
+
+Item = ResourceView | LabView
+"""A row of the table: a resource, or a lab below the resources."""
+
+LAB_MARK = {"not_started": "[ ]", "started": "[~]", "passed": "[x]"}
+"""The status column of a lab (as ``studyplan lab list``)."""
+
+
+def _authors(item: Item) -> str:
+    if isinstance(item, LabView):
+        return f"after {item.follows_title}"
+    return ", ".join(item.authors)
+
 
 LINK_CLASSES = {
     "alive": "resource-table--link-alive",
@@ -79,12 +95,17 @@ class ResourceTable(ScrollView, can_focus=True):
     """
 
     class Highlighted(Message):
-        """The cursor moved to ``view`` (None when the table is empty)."""
+        """The cursor moved to ``item`` (a resource or a lab; None when the table is empty)."""
 
-        def __init__(self, table: ResourceTable, view: ResourceView | None) -> None:
+        def __init__(self, table: ResourceTable, item: Item | None) -> None:
             super().__init__()
             self.table = table
-            self.view = view
+            self.item = item
+
+        @property
+        def view(self) -> ResourceView | None:
+            """The resource under the cursor, if the cursor is on a resource."""
+            return self.item if isinstance(self.item, ResourceView) else None
 
         @property
         def control(self) -> ResourceTable:
@@ -93,7 +114,7 @@ class ResourceTable(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.rows: list[ResourceView] = []
+        self.rows: list[Item] = []
         self.cursor = 0
         self._index: dict[str, int] = {}
         self._authors_width = 0
@@ -104,18 +125,36 @@ class ResourceTable(ScrollView, can_focus=True):
     # data -----------------------------------------------------------------------------------
 
     @property
-    def current(self) -> ResourceView | None:
-        """The resource under the cursor."""
+    def current_item(self) -> Item | None:
+        """The resource or lab under the cursor."""
         return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
 
-    def set_rows(self, rows: list[ResourceView], select_id: str | None = None) -> None:
-        """Show ``rows``; put the cursor on ``select_id``, else keep it on the same resource."""
-        keep = select_id or (self.current.id if self.current else None)
-        self.rows = rows
-        self._index = {view.id: i for i, view in enumerate(rows)}
-        self._authors_width = max((len(", ".join(v.authors)) for v in rows[:2000]), default=0)
-        self.virtual_size = Size(self.size.width, len(rows) + 1)
-        target = self._index.get(keep or "", min(self.cursor, max(0, len(rows) - 1)))
+    @property
+    def current(self) -> ResourceView | None:
+        """The resource under the cursor (None on a lab)."""
+        item = self.current_item
+        return item if isinstance(item, ResourceView) else None
+
+    @property
+    def current_lab(self) -> LabView | None:
+        """The lab under the cursor (None on a resource)."""
+        item = self.current_item
+        return item if isinstance(item, LabView) else None
+
+    def set_rows(
+        self,
+        rows: list[ResourceView],
+        select_id: str | None = None,
+        labs: list[LabView] | None = None,
+    ) -> None:
+        """Show ``rows`` then ``labs``; the cursor on ``select_id``, else where it was."""
+        current = self.current_item
+        keep = select_id or (current.id if current else None)
+        self.rows = [*rows, *(labs or [])]
+        self._index = {item.id: i for i, item in enumerate(self.rows)}
+        self._authors_width = max((len(_authors(v)) for v in self.rows[:2000]), default=0)
+        self.virtual_size = Size(self.size.width, len(self.rows) + 1)
+        target = self._index.get(keep or "", min(self.cursor, max(0, len(self.rows) - 1)))
         self.cursor = -1
         self.move_to(target, force_top=select_id is not None)
         self.refresh()
@@ -145,7 +184,7 @@ class ResourceTable(ScrollView, can_focus=True):
             old, self.cursor = self.cursor, index
             self._refresh_row(old)
             self._refresh_row(index)
-            self.post_message(self.Highlighted(self, self.current))
+            self.post_message(self.Highlighted(self, self.current_item))
         self._scroll_to_cursor(force_top)
 
     def _scroll_to_cursor(self, force_top: bool = False) -> None:
@@ -229,14 +268,19 @@ class ResourceTable(ScrollView, can_focus=True):
         columns.append(_Column("Min", 5, right=True))
         return columns
 
-    def _cells(self, view: ResourceView, columns: list[_Column]) -> list[str]:
-        link = LINK_MARK.get(self.links.get(view.id, "unchecked"), "·")
+    def _cells(self, view: Item, columns: list[_Column]) -> list[str]:
+        if isinstance(view, LabView):
+            status, link, kind = LAB_MARK.get(view.status, "[?]"), "λ", "lab"
+        else:
+            status = STATUS_MARK.get(view.status, "[?]")
+            link = LINK_MARK.get(self.links.get(view.id, "unchecked"), "·")
+            kind = view.kind
         values = {
-            "St": STATUS_MARK.get(view.status, "[?]"),
+            "St": status,
             "Ln": link,
-            "Kind": view.kind,
+            "Kind": kind,
             "Title": visible(view.title),
-            "Authors": visible(", ".join(view.authors)),
+            "Authors": visible(_authors(view)),
             "Min": str(view.minutes),
         }
         return [values[c.title] for c in columns]
@@ -256,8 +300,10 @@ class ResourceTable(ScrollView, can_focus=True):
         style = base
         status_class = {
             "done": "resource-table--done",
+            "passed": "resource-table--done",
             "skipped": "resource-table--skipped",
             "in_progress": "resource-table--in-progress",
+            "started": "resource-table--in-progress",
         }.get(view.status)
         if status_class:
             style += self.get_component_rich_style(status_class)
@@ -266,7 +312,9 @@ class ResourceTable(ScrollView, can_focus=True):
                 "resource-table--cursor" if self.has_focus else "resource-table--cursor-blurred"
             )
             style += self.get_component_rich_style(cursor)
-        link_class = LINK_CLASSES.get(self.links.get(view.id, ""))
+        link_class = (
+            None if isinstance(view, LabView) else LINK_CLASSES.get(self.links.get(view.id, ""))
+        )
         link_style = self.get_component_rich_style(link_class, partial=True) if link_class else None
         cells = self._cells(view, columns)
         return self._strip(cells, columns, style, width, {1: link_style} if link_style else None)

@@ -80,7 +80,7 @@ class StepList(OptionList):
         first.truncate(width, overflow="ellipsis")
         if step.finished:
             first.stylize("dim")
-        counts = f" {step.finished_count}/{step.total}"
+        counts = f" {step.finished_count}/{step.items}"
         left = " done" if step.finished else f" {duration(step.minutes_left)}"
         bar_width = max(3, width - len(counts) - len(left))
         second = Text(bar(step.percent / 100, bar_width), style="green")

@@ -1,0 +1,387 @@
+"""The lab screen: the brief, the learner's file in an editor, the checks as they come.
+
+Everything slow runs off the event loop: opening (the starter copied, the brief read) and
+saving in threads, the checks in a thread worker whose results arrive one by one. The file
+is saved as the learner types; a save from an outside editor reloads it and checks again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Markdown, Static, TextArea
+
+from studyplan.labs.runner import CheckResult, RunResult
+from studyplan.labs.service import (
+    PASSED,
+    LabView,
+    brief_text,
+    check_lab,
+    get_lab,
+    next_hint,
+    reset_lab,
+    shown_hints,
+    solution_source,
+    start_lab,
+)
+from studyplan.labs.watching import mtime
+from studyplan.safe_text import from_pictures, has_controls, to_pictures, visible
+from studyplan.tui.bindings import LAB_BINDINGS
+from studyplan.tui.widgets.check_results import CheckResults
+
+if TYPE_CHECKING:
+    from studyplan.tui.context import ScreenContext
+
+SAVE_SECONDS = 0.5
+"""How long after the last key press the file is saved."""
+
+WATCH_SECONDS = 1.0
+"""How often the file is looked at for a save from another editor."""
+
+STATUS = {"not_started": "not started", "started": "started", "passed": "passed ✓"}
+
+
+class LabScreen(Screen[None]):
+    """One lab: brief and hints on the left, the learner's file and the checks on the right."""
+
+    CSS_PATH = Path(__file__).with_name("lab_screen.tcss")
+    BINDINGS: ClassVar[list[BindingType]] = [*LAB_BINDINGS]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-normal")]  # noqa: RUF012
+
+    def __init__(self, context: ScreenContext, lab: LabView) -> None:
+        super().__init__()
+        self.context = context
+        self.lab = lab
+        self.path = lab.work_file
+        self.saved_text: str | None = None
+        """What the file holds, as far as this screen knows (None until it is read)."""
+        self.known_mtime: float | None = None
+        self.checking = False
+        self.opened = asyncio.Event()
+        self._pictures = False
+        self._save_timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        """Title line; brief and hints | code over results; footer."""
+        yield Static(self._title(), id="lab-title", markup=False)
+        with Horizontal(id="lab-body"):
+            with VerticalScroll(id="lab-brief"):
+                yield Markdown("", id="brief-md")
+                yield Static("", id="lab-hints", markup=False)
+            with Vertical(id="lab-work"):
+                yield TextArea.code_editor(
+                    "", language="python", id="lab-code", soft_wrap=False, read_only=True
+                )
+                with VerticalScroll(id="lab-results"):
+                    yield CheckResults(id="checks")
+        yield Footer(id="lab-keys", compact=True, show_command_palette=False)
+
+    def _title(self) -> Text:
+        lab = self.lab
+        text = Text(f"Lab · {visible(lab.title)}", style="bold")
+        text.append(f"  step {lab.step} · {STATUS.get(lab.status, lab.status)}")
+        text.append(f" · {lab.attempts} attempt(s)", style="dim")
+        return text
+
+    @property
+    def code(self) -> TextArea:
+        """The editor of the learner's file."""
+        return self.query_one("#lab-code", TextArea)
+
+    @property
+    def results(self) -> CheckResults:
+        """The check results."""
+        return self.query_one(CheckResults)
+
+    def on_mount(self) -> None:
+        """Open the lab in a thread (copy the starter if needed, read the file and brief)."""
+        self.code.border_title = self.path.name
+        self.query_one("#lab-brief").border_title = "Brief"
+        self.query_one("#lab-results").border_title = "Checks"
+        self.open_lab()
+        self.set_interval(WATCH_SECONDS, self.look_for_outside_saves, name="lab-watch")
+
+    # opening and saving -------------------------------------------------------------------
+
+    @work(exclusive=True, group="lab-open", exit_on_error=False)
+    async def open_lab(self) -> None:
+        """Start the lab if needed, then show the brief, the hints shown so far, the file."""
+        db = self.context.db
+        try:
+            started = await asyncio.to_thread(start_lab, db, self.lab.id)
+            brief = await asyncio.to_thread(brief_text, started.lab)
+            hints = await asyncio.to_thread(shown_hints, db, self.lab.id)
+            text = await asyncio.to_thread(self.path.read_text, encoding="utf-8")
+        except Exception as exc:  # a broken lab or an unreadable file: one dialog, no crash
+            self.context.show_error(exc)
+            return
+        self.lab = started.lab
+        self.query_one("#lab-title", Static).update(self._title())
+        await self.query_one("#brief-md", Markdown).update(brief)
+        self._show_hints(hints)
+        self._load_text(text)
+        self.code.read_only = False
+        self.code.focus()
+        self.opened.set()
+
+    def _load_text(self, text: str) -> None:
+        self._cancel_save()
+        self.saved_text = text
+        self.known_mtime = mtime(self.path)
+        self._pictures = has_controls(text)
+        shown = to_pictures(text)
+        if self.code.text != shown:
+            self.code.load_text(shown)
+
+    @property
+    def file_text(self) -> str:
+        """The editor's text as it will be saved."""
+        return from_pictures(self.code.text) if self._pictures else self.code.text
+
+    @property
+    def unsaved(self) -> bool:
+        """Whether the editor holds typing not yet written to the file."""
+        return self.saved_text is not None and self.file_text != self.saved_text
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        """Save a moment after typing stops."""
+        if event.text_area.id == "lab-code" and self.unsaved:
+            self._cancel_save()
+            self._save_timer = self.set_timer(SAVE_SECONDS, self.save_file)
+
+    def _cancel_save(self) -> None:
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+
+    async def save_file(self) -> bool:
+        """Write the editor's text to the file (in a thread); False if it could not be."""
+        self._cancel_save()
+        if not self.unsaved:
+            return True
+        text = self.file_text
+        try:
+            written = await asyncio.to_thread(_write_atomically, self.path, text)
+        except OSError as exc:
+            self.context.show_error(exc)
+            return False
+        self.saved_text = text
+        self.known_mtime = written
+        self.code.border_subtitle = "saved"
+        return True
+
+    async def look_for_outside_saves(self) -> None:
+        """Another editor saved the file: load it and check it again."""
+        if self.saved_text is None or self.checking:
+            return
+        current = mtime(self.path)
+        if current is None or current == self.known_mtime:
+            return
+        try:
+            text = await asyncio.to_thread(self.path.read_text, encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return
+        self.known_mtime = current
+        if text == self.saved_text:
+            return
+        if self.unsaved:
+            self.notify(
+                "Your file was changed by another editor; your typing here is kept "
+                "(saved over it in a moment)",
+                severity="warning",
+                markup=False,
+            )
+            self._save_timer = self.set_timer(SAVE_SECONDS, self.save_file)
+            return
+        self._load_text(text)
+        self.notify("Saved in another editor: checking it", timeout=3, markup=False)
+        await self.action_check()
+
+    # actions --------------------------------------------------------------------------------
+
+    async def action_check(self) -> None:
+        """Save, then run the checks in a thread; results appear as they come."""
+        if self.checking or self.saved_text is None:
+            return
+        if not await self.save_file():
+            return
+        self.checking = True
+        self.results.clear(f"Checking {self.lab.id}…")
+        self.run_worker(self._check_in_thread, thread=True, group="lab-check", exit_on_error=False)
+
+    def _check_in_thread(self) -> None:
+        app = self.app
+
+        def arrived(result: CheckResult) -> None:
+            with contextlib.suppress(RuntimeError):
+                app.call_from_thread(self.results.add, result)
+
+        try:
+            lab, run = check_lab(self.context.db, self.lab.id, on_result=arrived)
+        except Exception as exc:
+            with contextlib.suppress(RuntimeError):
+                app.call_from_thread(self._check_failed, exc)
+            return
+        with contextlib.suppress(RuntimeError):
+            app.call_from_thread(self._checked, lab, run)
+
+    def _check_failed(self, exc: BaseException) -> None:
+        self.checking = False
+        self.results.clear("The check could not run.")
+        self.context.show_error(exc)
+
+    def _checked(self, lab: LabView, run: RunResult) -> None:
+        self.checking = False
+        newly_passed = run.passed and self.lab.status != PASSED
+        self.lab = lab
+        self.query_one("#lab-title", Static).update(self._title())
+        self.results.finish(run)
+        if run.curves:
+            self.run_worker(self._show_curves(run.curves), group="lab-chart")
+        if newly_passed:
+            self.notify(f"{lab.title}: passed!", title="Lab passed", timeout=5, markup=False)
+
+    async def _show_curves(self, curves: dict[str, list[float]]) -> None:
+        if not curves:
+            return
+        from studyplan.tui.widgets.loss_chart import LossChart
+
+        existing = self.query(LossChart)
+        if existing:
+            existing.first().show(curves)
+        else:
+            await self.query_one("#lab-results").mount(LossChart(curves, id="loss-chart"))
+
+    def action_hint(self) -> None:
+        """Show the next hint (remembered)."""
+        self._hint()
+
+    @work(group="lab-hint", exit_on_error=False)
+    async def _hint(self) -> None:
+        try:
+            hint = await asyncio.to_thread(next_hint, self.context.db, self.lab.id)
+            hints = await asyncio.to_thread(shown_hints, self.context.db, self.lab.id)
+        except Exception as exc:
+            self.context.show_error(exc)
+            return
+        self._show_hints(hints)
+        if hint is None:
+            self.notify("No more hints: F9 shows the solution", timeout=4, markup=False)
+        else:
+            self.query_one("#lab-brief", VerticalScroll).scroll_end(animate=False)
+
+    def _show_hints(self, hints: list[str]) -> None:
+        text = Text()
+        total = len(self.lab.hints)
+        for number, hint in enumerate(hints, 1):
+            text.append(f"\nHint {number} of {total}: ", style="bold")
+            text.append(visible(hint))
+        if len(hints) < total:
+            text.append(f"\n\nF6: a hint ({total - len(hints)} left)", style="dim")
+        self.query_one("#lab-hints", Static).update(text)
+
+    def action_reset(self) -> None:
+        """Ask, then put the starter back (the learner's file kept as a backup)."""
+        from studyplan.tui.modals.confirm_modal import ConfirmModal
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._reset()
+
+        self.app.push_screen(
+            ConfirmModal(
+                "Put the starter back?",
+                "Your file is kept in the lab workspace's backups folder.",
+                yes="Reset",
+            ),
+            answered,
+        )
+
+    @work(group="lab-reset", exit_on_error=False)
+    async def _reset(self) -> None:
+        await self.save_file()
+        try:
+            done = await asyncio.to_thread(reset_lab, self.context.db, self.lab.id)
+            text = await asyncio.to_thread(self.path.read_text, encoding="utf-8")
+        except Exception as exc:
+            self.context.show_error(exc)
+            return
+        self._load_text(text)
+        kept = f"; yours is kept as {done.backup}" if done.backup else ""
+        self.notify(f"The starter is back{kept}", timeout=6, markup=False)
+
+    def action_solution(self) -> None:
+        """Show the reference solution (asks first while the lab is not passed)."""
+        if self.lab.status == PASSED:
+            self._solution()
+            return
+        from studyplan.tui.modals.confirm_modal import ConfirmModal
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._solution()
+
+        self.app.push_screen(
+            ConfirmModal(
+                "Show the solution?",
+                "The lab does not pass yet. Your own file stays as it is.",
+                yes="Show it",
+            ),
+            answered,
+        )
+
+    @work(group="lab-solution", exit_on_error=False)
+    async def _solution(self) -> None:
+        from studyplan.tui.modals.solution_modal import SolutionModal
+
+        try:
+            source = await asyncio.to_thread(solution_source, self.context.db, self.lab.id)
+        except Exception as exc:
+            self.context.show_error(exc)
+            return
+        await self.app.push_screen(SolutionModal(self.lab.id, source))
+
+    async def action_external_edit(self) -> None:
+        """Edit the file in $EDITOR (the interface suspends), then check it."""
+        if not await self.save_file():
+            return
+        try:
+            self.context.edit_file(self.path)
+            text = await asyncio.to_thread(self.path.read_text, encoding="utf-8")
+        except Exception as exc:
+            self.context.show_error(exc)
+            return
+        self._load_text(text)
+        await self.action_check()
+
+    async def action_back(self) -> None:
+        """Save and go back to the steps."""
+        if await self.save_file():
+            self.dismiss(None)
+
+
+def _write_atomically(path: Path, text: str) -> float:
+    """Write ``text`` to ``path`` through a temporary file; the new modification time."""
+    partial = path.with_name(f".{path.name}.saving")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, path)
+    return mtime(path) or 0.0
+
+
+def open_lab_screen(context: ScreenContext, lab_id: str) -> LabScreen:
+    """A lab screen for ``lab_id`` (read here: call from a worker thread, or before the loop)."""
+    return LabScreen(context, get_lab(context.db, lab_id))
+
+
+__all__ = ["LabScreen", "open_lab_screen"]
