@@ -48,6 +48,16 @@ def visible(text: str) -> str:
     return _UNSAFE.sub(_replace, text)
 
 
+def editable_in_place(text: str) -> bool:
+    """Whether an editor inside the terminal can show ``text`` and give it back unchanged.
+
+    C0 controls can (as control pictures, :func:`to_pictures`); C1 controls, line and
+    paragraph separators, bidirectional and other invisible format characters cannot: an
+    editor splits lines on some of them and the terminal would act on others.
+    """
+    return _OTHER.search(text) is None
+
+
 def has_controls(text: str) -> bool:
     """Whether ``text`` holds C0 control characters or DEL (newline and tab excepted)."""
     return _C0_PATTERN.search(text) is not None

@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     busy_timeout_seconds: float = Field(
         10.0,
         ge=0,
+        le=3600,
+        allow_inf_nan=False,
         description="How long to wait for another studyplan process holding the database.",
     )
     backups_keep: int = Field(

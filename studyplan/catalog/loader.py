@@ -8,7 +8,7 @@ the work per problem does not depend on the size of the file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from studyplan.catalog.positions import TreePositions
 from studyplan.catalog.schema import MAX_MINUTES, CatalogSpec, slug_of
 from studyplan.catalog.semantic_checks import Problem, resource_ids, semantic_problems
 from studyplan.catalog.urls import url_problem
-from studyplan.catalog.yaml_reader import YamlRefused, read_yaml
+from studyplan.catalog.yaml_reader import YamlProblem, YamlRefused, read_yaml
 from studyplan.errors import CatalogError
 
 
@@ -59,7 +59,7 @@ def load_catalog(path: Path) -> CatalogSpec:
     """Parse and validate the catalog at ``path``; raise :class:`CatalogInvalid` on problems."""
     document = read_catalog(path)
     spec, problems = document.check()
-    if spec is None or problems:
+    if spec is None or problems or document.yaml_problems:
         raise CatalogInvalid(document.issues(problems))
     return spec
 
@@ -83,7 +83,7 @@ def read_catalog(path: Path) -> CatalogDocument:
         raise CatalogError(f"{name}: cannot read ({exc.strerror})") from None
     try:
         with collector.paused():
-            parsed = read_yaml(raw)
+            parsed = read_yaml(raw, collect=True)
     except YamlRefused as exc:
         raise CatalogInvalid(
             [
@@ -91,7 +91,7 @@ def read_catalog(path: Path) -> CatalogDocument:
                 for p in exc.problems
             ]
         ) from None
-    return CatalogDocument(name, raw, parsed.data, parsed.positions)
+    return CatalogDocument(name, raw, parsed.data, parsed.positions, parsed.problems)
 
 
 @dataclass
@@ -102,6 +102,8 @@ class CatalogDocument:
     raw: bytes
     data: Any
     positions: TreePositions
+    yaml_problems: list[YamlProblem] = field(default_factory=list)
+    """What the YAML rules refuse (duplicate keys, tags, aliases), already located."""
 
     def check(self) -> tuple[CatalogSpec | None, list[Problem]]:
         """The validated catalog (``None`` if the schema refused it) and every problem found."""
@@ -135,14 +137,21 @@ class CatalogDocument:
     def issues(self, problems: list[Problem]) -> list[CatalogIssue]:
         """``problems`` with their lines, in the order of the file."""
         positions, lines = self.positions, self.positions.lines
+        yaml_places = {p.where for p in self.yaml_problems}
         located = []
         for loc, message in problems:
+            if loc in yaml_places:  # the YAML problem there says more than the schema
+                continue
             offset = positions.offset_of(positions.node_at(loc))
             line = lines.line_of(offset) if offset is not None else None
             column = lines.column_of(offset) if offset is not None and not loc else None
             if not loc:
                 line, column = line or 1, column or 1
             located.append(CatalogIssue(self.name, format_loc(loc), message, line, column))
+        located += [
+            CatalogIssue(self.name, format_loc(p.where), p.message, p.line, p.column)
+            for p in self.yaml_problems
+        ]
         return sorted(located, key=lambda issue: issue.line or 0)
 
 
@@ -163,8 +172,12 @@ def _message(kind: str, msg: str, loc: tuple[Any, ...], data: Any) -> str:
     if kind == "string_too_short":
         return "must not be empty"
     value = value_at(data, loc)
+    if value is None and loc[-1:] == ("label",):  # provenance written as plain text
+        value = value_at(data, loc[:-1])
     if kind == "literal_error":
         return f"{msg}, got {value!r}"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"must be {msg.lower().removeprefix('input should be ')}, got {value!r}"
     if kind == "string_pattern_mismatch":
         return _pattern_message(loc, value)
     if kind == "less_than_equal" and loc and loc[-1] == "minutes":

@@ -8,7 +8,8 @@ A URL is accepted when, after leading and trailing whitespace is stripped, it
 - optionally has a user before the host (``user@`` or ``user:password@``) and a port after
   it (``:8080``, a number from 1 to 65535 without leading zeros);
 - has nothing but a path, query or fragment after that (starting with ``/``, ``?`` or ``#``);
-- holds no whitespace and no control character anywhere.
+- holds no whitespace, no control character and no invisible format character (a
+  bidirectional override, a zero-width space) anywhere.
 
 :data:`URL_PATTERN` says this once, for pydantic's native (Rust) regex engine, so checking
 thousands of URLs costs microseconds. Python's ``re`` cannot read ``\\p{L}``, so the
@@ -27,9 +28,9 @@ from pydantic import StringConstraints, TypeAdapter, ValidationError
 _LABEL = r"[\p{L}\p{M}\p{Nd}-]+"
 _HOST = rf"{_LABEL}(?:\.{_LABEL})*\.?"
 _IPV6 = r"\[[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*\]"
-_USER = r"[^\s/?#@\[\]\p{Cc}]+@"
+_USER = r"[^\s/?#@\[\]\p{Cc}\p{Cf}]+@"
 _PORT = r"(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3})"
-_REST = r"[/?#][^\s\p{Cc}]*"
+_REST = r"[/?#][^\s\p{Cc}\p{Cf}]*"
 
 URL_PATTERN = rf"^https?://(?:{_USER})?(?:{_HOST}|{_IPV6})(?::{_PORT})?(?:{_REST})?$"
 """The URL rule as a regular expression for pydantic's Rust engine (applied after stripping)."""
@@ -72,6 +73,8 @@ def _character_problem(url: str) -> str | None:
             return f"URL has a space in it ({url!r}); write spaces as %20"
         if unicodedata.category(char) == "Cc":
             return f"URL has a control character (U+{ord(char):04X}) in it ({url!r}); remove it"
+        if unicodedata.category(char) == "Cf":
+            return f"URL has an invisible format character (U+{ord(char):04X}) in it; remove it"
         if char.isspace():
             return f"URL has whitespace (U+{ord(char):04X}) in it ({url!r}); remove it"
     return None

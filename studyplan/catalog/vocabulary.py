@@ -22,5 +22,8 @@ PROVENANCES = ("article", "article-recovered", "curated")
 PRIMARY_ID = "main"
 """Curriculum id of the catalog named in settings (the article); imported ones use their slug."""
 
+MAX_STEP = 1_000
+"""The highest step number a command accepts (a curriculum has a handful)."""
+
 MAX_MINUTES = 100_000
 """The longest a resource may take, in minutes (about 1,700 hours): more is a typo."""

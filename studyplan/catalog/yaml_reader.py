@@ -37,7 +37,7 @@ import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import ryml
@@ -99,17 +99,28 @@ class ParsedYaml:
     data: Any
     fast: bool
     """Whether the fast path produced ``data`` (for tests and benchmarks)."""
+    problems: list[YamlProblem] = field(default_factory=list)
+    """What the rules refuse in a file that still parsed (``read_yaml(collect=True)``)."""
 
 
-def read_yaml(raw: bytes) -> ParsedYaml:
-    """Parse ``raw`` under the rules above; raise :class:`YamlRefused` with what is wrong."""
+def read_yaml(raw: bytes, collect: bool = False) -> ParsedYaml:
+    """Parse ``raw`` under the rules above; raise :class:`YamlRefused` with what is wrong.
+
+    With ``collect``, only a syntax error raises; what the rules refuse in a file that
+    parsed (a duplicate key, a tag, an alias) comes back in ``problems`` with data built as
+    far as it goes (the first of duplicate keys), so a catalog's other problems are found
+    in the same run.
+    """
     positions = parse_tree(raw)
     if not needs_reference_walk(raw):
         try:
             return ParsedYaml(positions, fast_load(positions), fast=True)
         except Unsure:
             pass
-    return ParsedYaml(positions, reference_load(positions), fast=False)
+    data, problems = reference_walk(positions)
+    if problems and not collect:
+        raise YamlRefused(problems)
+    return ParsedYaml(positions, data, fast=False, problems=problems)
 
 
 def needs_reference_walk(raw: bytes) -> bool:
@@ -342,11 +353,17 @@ def plain_value(text: str) -> Any:
 
 def reference_load(positions: TreePositions) -> Any:
     """The data by walking the tree and applying the rules; the definition of the rules."""
+    data, problems = reference_walk(positions)
+    if problems:
+        raise YamlRefused(problems)
+    return data
+
+
+def reference_walk(positions: TreePositions) -> tuple[Any, list[YamlProblem]]:
+    """The data as far as the rules allow, and every refusal found on the way."""
     walk = _Walk(positions)
     data = walk.run()
-    if walk.problems:
-        raise YamlRefused(sorted(walk.problems, key=lambda p: p.line or 0))
-    return data
+    return data, sorted(walk.problems, key=lambda p: p.line or 0)
 
 
 class _Walk:

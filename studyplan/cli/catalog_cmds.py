@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from studyplan.catalog.vocabulary import MAX_MINUTES
+from studyplan.catalog.vocabulary import MAX_MINUTES, MAX_STEP
 from studyplan.cli.common import JSON_OPTION, err, open_db, out, print_json, settings, warn
 from studyplan.cli.params import utf8_text, utf8_texts
 
@@ -127,7 +127,9 @@ def add(
     url: str = typer.Argument(
         ..., help="The resource's address (http or https).", callback=utf8_text
     ),
-    step: int = typer.Option(..., "--step", "-s", help="The step it belongs to."),
+    step: int = typer.Option(
+        ..., "--step", "-s", min=1, max=MAX_STEP, help="The step it belongs to."
+    ),
     title: str = typer.Option(..., "--title", "-t", help="Its title.", callback=utf8_text),
     kind: str = typer.Option(..., "--kind", "-k", help="video, notes, blog-post, paper, …"),
     minutes: int = typer.Option(

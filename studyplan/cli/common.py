@@ -36,6 +36,8 @@ class CliState:
     """
 
     debug: bool = False
+    warnings: list[str] = field(default_factory=list)
+    """The warnings printed so far (the interface shows them too)."""
     _settings: Settings | None = None
     _db: Database | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -58,10 +60,15 @@ class CliState:
 
                 with collector.loading_libraries():
                     db = open_workspace(
-                        self.settings(), sync=sync, on_wait=say_waiting, on_warning=warn
+                        self.settings(), sync=sync, on_wait=say_waiting, on_warning=self.warn
                     )
                 self._db = db
             return self._db
+
+    def warn(self, message: str) -> None:
+        """Print a one-line warning and remember it."""
+        self.warnings.append(message)
+        warn(message)
 
     def close(self) -> None:
         """Close the database cleanly (on SQLite: checkpoint the WAL)."""

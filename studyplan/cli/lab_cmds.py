@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from studyplan.catalog.vocabulary import MAX_STEP
 from studyplan.cli.common import JSON_OPTION, err, open_db, out, print_json, settings
 from studyplan.cli.params import utf8_text
 from studyplan.errors import UsageError
@@ -31,7 +32,9 @@ STATUS_MARK = {"not_started": "[ ]", "started": "[~]", "passed": "[x]"}
 @app.command("list")
 def list_cmd(
     ctx: typer.Context,
-    step: int | None = typer.Option(None, "--step", "-s", help="Only this step's labs."),
+    step: int | None = typer.Option(
+        None, "--step", "-s", min=1, max=MAX_STEP, help="Only this step's labs."
+    ),
     json_: bool = JSON_OPTION,
 ) -> None:
     """Every lab in study order, with its status and attempts."""

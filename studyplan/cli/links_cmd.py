@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from studyplan import collector
+from studyplan.catalog.vocabulary import MAX_STEP
 from studyplan.cli.common import err, open_db, out, state
 
 if TYPE_CHECKING:
@@ -44,7 +45,9 @@ def check(
     files: list[Path] | None = typer.Argument(
         None, help="Catalog YAML, Markdown, HTML or text files; none means the catalog."
     ),
-    step: int | None = typer.Option(None, "--step", help="Check only this step's resources."),
+    step: int | None = typer.Option(
+        None, "--step", min=1, max=MAX_STEP, help="Check only this step's resources."
+    ),
     max_concurrency: int = typer.Option(64, help="Requests in flight at most."),
     host_concurrency: int = typer.Option(4, help="Requests in flight to one host at most."),
     timeout: float = typer.Option(20.0, help="Seconds a request may take."),
@@ -135,7 +138,9 @@ def _run(ctx: typer.Context, source: _Input, options: CheckOptions) -> CheckRun:
 @app.command("report")
 def report_cmd(
     ctx: typer.Context,
-    step: int | None = typer.Option(None, "--step", help="Only this step's resources."),
+    step: int | None = typer.Option(
+        None, "--step", min=1, max=MAX_STEP, help="Only this step's resources."
+    ),
     fmt: str = typer.Option("table", "--format", "-f", help="table, json or markdown."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write the report here."),
 ) -> None:
@@ -160,7 +165,10 @@ def apply_redirects(
     for change in changes:
         out(f"{change.resource_id}: {verb} {change.old_url} -> {change.new_url}")
     if not changes:
-        out("no permanent redirects to apply (run 'studyplan links check' first)")
+        out(
+            "no permanent redirects of your own resources ('studyplan add') to apply; "
+            "'studyplan links check' finds them"
+        )
 
 
 @contextmanager

@@ -56,7 +56,8 @@ def main(
         with loading_libraries():
             from studyplan.tui.app import run_app
 
-        code = run_app(settings(ctx), open_db(ctx))
+        db = open_db(ctx)
+        code = run_app(settings(ctx), db, warnings=state(ctx).warnings)
         if code:
             raise typer.Exit(code)
 
@@ -82,6 +83,8 @@ def run() -> None:
     for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
         if signum is not None:
             signal.signal(signum, _interrupt)
+    if hasattr(signal, "SIGPIPE"):  # `studyplan list | head`: stop quietly, as cat does
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     run_state = CliState()
     code = 0
     try:
@@ -105,6 +108,11 @@ def run() -> None:
     except KeyboardInterrupt:
         code = 130
         err("studyplan: interrupted; nothing half-done was kept")
+    except OverflowError as exc:  # a number beyond what a database or date can hold
+        if run_state.debug:
+            raise
+        code = 1
+        err(f"studyplan: usage error: a number in the command is too large ({exc})")
     except Exception as exc:
         if run_state.debug:
             raise

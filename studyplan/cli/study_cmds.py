@@ -6,6 +6,7 @@ from typing import Any
 
 import typer
 
+from studyplan.catalog.vocabulary import MAX_STEP
 from studyplan.cli import render
 from studyplan.cli.common import JSON_OPTION, open_db, out, print_json
 from studyplan.cli.params import REF_ARGUMENT, utf8_text
@@ -45,7 +46,9 @@ def _step_dict(s: Any) -> dict[str, Any]:
 
 def list_(
     ctx: typer.Context,
-    step: int | None = typer.Option(None, "--step", "-s", help="Only this step."),
+    step: int | None = typer.Option(
+        None, "--step", "-s", min=1, max=MAX_STEP, help="Only this step."
+    ),
     status: str | None = typer.Option(
         None, "--status", help="Only this status: todo, in_progress, done, skipped."
     ),
@@ -133,7 +136,9 @@ def search(
     text: str = typer.Argument(
         ..., help="Words to find in titles, authors, tags and notes.", callback=utf8_text
     ),
-    limit: int = typer.Option(50, "--limit", "-n", min=1, help="At most this many results."),
+    limit: int = typer.Option(
+        50, "--limit", "-n", min=1, max=10_000, help="At most this many results."
+    ),
     json_: bool = JSON_OPTION,
 ) -> None:
     """Search titles, authors, tags and notes."""
@@ -198,6 +203,8 @@ def _change(ctx: typer.Context, ref: str, status: str, reason: str = "") -> None
     word = STATUS_WORD[change.after]
     if change.changed:
         out(f"{v.id}: {STATUS_WORD[change.before]} -> {word}  ({v.title})")
+    elif change.reason_changed:
+        out(f"{v.id}: still {word}, the reason is now: {reason or '(none)'}")
     else:
         out(f"{v.id}: already {word}")
 

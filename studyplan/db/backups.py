@@ -103,12 +103,25 @@ def ensure_daily_backup(file: str, keep: int, now: datetime | None = None) -> Pa
     if keep <= 0:
         return None
     now = now or datetime.now(UTC)
-    backups = list_backups()
-    if any(b.taken_at.date() == now.date() for b in backups):
+    if _made_today(now):
         return None
-    made = backup_database(file, DAILY, now)
-    prune(keep, protect=made)
-    return made
+    from filelock import FileLock, Timeout
+
+    folder = paths.backups_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        with FileLock(str(folder / ".daily.lock"), timeout=60):
+            if _made_today(now):  # another studyplan made it while this one waited
+                return None
+            made = backup_database(file, DAILY, now)
+            prune(keep, protect=made)
+            return made
+    except Timeout:
+        return None
+
+
+def _made_today(now: datetime) -> bool:
+    return any(b.taken_at.date() == now.date() for b in list_backups())
 
 
 def prune(keep: int, protect: Path | None = None) -> list[Path]:

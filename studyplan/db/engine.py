@@ -35,12 +35,21 @@ DRIVER_PACKAGES = {
 _PASSWORD = re.compile(r"(?P<head>://[^:/@\s]*:)[^@\s]*(?=@)")
 
 
+_SECRET_KEYS = re.compile(r"pass|pwd|secret|token|key|auth", re.IGNORECASE)
+_SECRET_QUERY = re.compile(
+    r"(?P<head>[?&][^=&#]*(?:pass|pwd|secret|token|key|auth)[^=&#]*=)[^&#]*", re.IGNORECASE
+)
+
+
 def display_url(url: str) -> str:
-    """``url`` with its password replaced by ``***`` (also for URLs that do not parse)."""
+    """``url`` with its password (and secrets in its query string) shown as ``***``."""
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        parsed = make_url(url)
+        hidden = {k: ("***" if _SECRET_KEYS.search(k) else v) for k, v in parsed.query.items()}
+        shown = parsed.set(query=hidden).render_as_string(hide_password=True)
+        return shown.replace("=%2A%2A%2A", "=***")
     except (ArgumentError, ValueError, TypeError):
-        return _PASSWORD.sub(r"\g<head>***", url)
+        return _SECRET_QUERY.sub(r"\g<head>***", _PASSWORD.sub(r"\g<head>***", url))
 
 
 def parse_url(url: str) -> URL:

@@ -204,8 +204,9 @@ def _corrupt(path: Path, details: list[str]) -> DatabaseError:
 
 
 def _write_damage_report(path: Path, details: list[str]) -> Path | None:
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    report = paths.data_dir() / f"damage-report-{stamp}.txt"
+    now = datetime.now(UTC)
+    stamp = now.strftime("%Y%m%dT%H%M%SZ")
+    report = paths.data_dir() / f"damage-report-{now:%Y%m%d}.txt"  # one a day, the latest
     lines = [f"studyplan found {path} damaged at {stamp}.", "", "SQLite says:", *details, ""]
     try:
         report.write_text("\n".join(lines), encoding="utf-8")

@@ -133,6 +133,8 @@ def urls_in_markdown(text: str, include_verbatim: bool = False) -> list[str]:
     """
     if not include_verbatim:
         text = without_verbatim(text)
+    if "<link" in text.lower():  # raw HTML in Markdown: connection hints are not links
+        text = _LINK_TAG.sub(lambda m: "" if _is_hint_tag(m.group(0)) else m.group(0), text)
     found: list[str] = []
     for match in _MD_INLINE.finditer(text):
         target = _inline_target(text, match.end())
@@ -218,6 +220,19 @@ def _closing_run(text: str, start: int, size: int) -> int | None:
 
 
 _HINT_RELS = frozenset({"preconnect", "dns-prefetch"})
+_LINK_TAG = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
+_REL = re.compile(r"""\brel\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+
+
+def _is_hint_tag(tag: str) -> bool:
+    """Whether a raw ``<link …>`` tag is a connection hint."""
+    match = _REL.search(tag)
+    if match is None:
+        return False
+    rels = (match.group(1) or match.group(2) or match.group(3) or "").split()
+    return bool({r.lower() for r in rels} & _HINT_RELS)
+
+
 """``<link rel>`` values that name a server to warm up, not a document to fetch."""
 
 

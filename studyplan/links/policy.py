@@ -5,6 +5,7 @@ Everything here is pure (no network, no database) so it is cheap to import and t
 
 from __future__ import annotations
 
+import math
 import random
 import re
 from dataclasses import dataclass, field
@@ -75,8 +76,10 @@ class CheckOptions:
             raise UsageError("--max-concurrency must be at least 1")
         if self.host_concurrency < 1:
             raise UsageError("--host-concurrency must be at least 1")
-        if self.timeout <= 0:
-            raise UsageError("--timeout must be more than 0 seconds")
+        if not math.isfinite(self.timeout) or self.timeout <= 0:
+            raise UsageError("--timeout must be a number of seconds more than 0")
+        if any(ord(char) < 32 or ord(char) == 127 for char in self.user_agent):
+            raise UsageError("--user-agent must not hold control characters (line breaks…)")
         if self.retries < 0:
             raise UsageError("--retries must be 0 or more")
         patterns = []
@@ -98,6 +101,7 @@ _RNG = random.Random()
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)?\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_LONGEST = 10 * 366 * 86400
 
 
 def parse_duration(text: str) -> timedelta:
@@ -106,6 +110,8 @@ def parse_duration(text: str) -> timedelta:
     if not match:
         raise UsageError(f"{text!r} is not a duration; use e.g. 30m, 12h, 1d or 0")
     value = float(match.group(1)) * _UNITS[match.group(2) or "s"]
+    if value > _LONGEST:
+        raise UsageError(f"{text!r} is longer than ten years; use a shorter duration")
     return timedelta(seconds=value)
 
 

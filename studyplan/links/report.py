@@ -61,11 +61,11 @@ def render_results(results: Sequence[LinkResult], fmt: str, reused: int = 0) -> 
 
 def _results_table(results: Sequence[LinkResult], reused: int) -> str:
     width = max((len(r.url) for r in results), default=3)
-    width = min(width, 80)
-    lines = []
+    width = min(max(width, 3), 80)
+    lines = [f"{'STATUS':<10} {'HTTP':>4} {'URL':<{width}}  DETAIL".rstrip()] if results else []
     for r in results:
         code = str(r.http_status) if r.http_status is not None else "-"
-        line = f"{r.status:<10} {code:>3}  {r.url:<{width}}  {_detail(r)}".rstrip()
+        line = f"{r.status:<10} {code:>4} {r.url:<{width}}  {_detail(r)}".rstrip()
         lines.append(line)
         if r.failed and r.archive_url:
             lines.append(f"{'':<16}archived: {r.archive_url}")

@@ -34,6 +34,8 @@ def validate_file(
     except CatalogError as exc:
         return [CatalogIssue(str(path), "", exc.message.removeprefix(f"{path}: "))]
     _spec, problems = document.check()
+    if curriculum_id is None and db is not None and _is_main_version(db, document):
+        curriculum_id = PRIMARY_ID  # an edited copy of the configured catalog
     curriculum_id = curriculum_id or document.slug()
     if db is not None and curriculum_id is not None:
         problems += _clashes(db, document, curriculum_id)
@@ -44,6 +46,15 @@ def _clashes(db: Database, document: CatalogDocument, curriculum_id: str) -> lis
     with db.read() as session:
         owners = other_curricula_ids(session, curriculum_id)
     return clash_problems(document.resource_ids(), owners)
+
+
+def _is_main_version(db: Database, document: CatalogDocument) -> bool:
+    """Whether ``document`` is a version of the main catalog (its source has the same title)."""
+    from studyplan.catalog.schema import slug_of
+
+    with db.read() as session:
+        main = session.get(Curriculum, PRIMARY_ID)
+    return main is not None and slug_of(main.title) == document.slug()
 
 
 def sync(db: Database, path: Path, primary: Path) -> SyncReport:
@@ -71,7 +82,7 @@ def import_catalog(db: Database, path: Path) -> SyncReport:
     """
     document = read_catalog(path)
     spec, problems = document.check()
-    if spec is None or problems:
+    if spec is None or problems or document.yaml_problems:
         raise CatalogInvalid(document.issues(problems))
     if spec.slug == PRIMARY_ID:
         raise CatalogError(f"{path}: 'main' is reserved; give the source another title")

@@ -17,7 +17,7 @@ from studyplan.errors import NotFoundError, UsageError
 from studyplan.services.views import ResourceView, resource_table, step_of, to_views, view_select
 from studyplan.wording import finished_count, percent_finished
 
-_POSITION = re.compile(r"^(?:(?P<cur>[a-z0-9-]+)/)?(?P<step>\d+)\.(?P<n>\d+)$")
+_POSITION = re.compile(r"^(?:(?P<cur>[a-z0-9-]+)/)?(?P<step>\d{1,9})\.(?P<n>\d{1,9})$")
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,8 @@ class Filters:
             raise UsageError(f"unknown status '{self.status}'; use one of: {', '.join(STATUSES)}")
         if self.kind and self.kind not in KINDS:
             raise UsageError(f"unknown kind '{self.kind}'; use one of: {', '.join(KINDS)}")
+        if self.tag is not None and not self.tag.strip():
+            raise UsageError("--tag must not be empty")
 
 
 def list_resources(db: Database, filters: Filters | None = None) -> list[ResourceView]:

@@ -19,7 +19,7 @@ def run_editor(command: str, body: str, ref: str) -> str:
     path is in the error, so nothing typed is lost; it is removed after a successful edit.
     """
     argv = _argv(command)
-    path = _draft(body, ref)
+    path = keep_draft(body, ref)
     try:
         result = subprocess.run([*argv, str(path)], check=False)
     except FileNotFoundError:
@@ -56,7 +56,12 @@ def _argv(command: str) -> list[str]:
         ) from None
 
 
-def _draft(body: str, ref: str) -> Path:
+def keep_draft(body: str, ref: str) -> Path:
+    """Write ``body`` to a new file in the temporary folder (named after ``ref``); its path.
+
+    For text that cannot be saved where it belongs (an editor's draft, a note that a
+    read-only database refused): the learner is told the path, nothing is lost.
+    """
     safe = "".join(ch if ch.isalnum() or ch in "-." else "-" for ch in ref)
     try:
         handle, name = tempfile.mkstemp(prefix=f"studyplan-{safe}-", suffix=".md")

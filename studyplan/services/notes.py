@@ -5,17 +5,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from studyplan.catalog.vocabulary import PRIMARY_ID
 from studyplan.db.database import Database
 from studyplan.db.models import Note, NoteVersion, Resource, Step, utcnow
-from studyplan.errors import NotFoundError
+from studyplan.errors import NotFoundError, UsageError
 from studyplan.services.catalog_query import find_view
 
-_STEP_REF = re.compile(r"^(?:step[ -]?)?(\d+)$", re.IGNORECASE)
+_STEP_REF = re.compile(r"^(?:(?P<cur>[a-z0-9-]+)/)?(?:step[ -]?)?(?P<n>\d{1,9})$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -46,13 +48,14 @@ def _target(session: Session, ref: str) -> _Target:
     """A note's target: ``N`` or ``step-N`` names a step, anything else a resource."""
     match = _STEP_REF.match(ref.strip())
     if match:
-        number = int(match[1])
+        number, curriculum = int(match["n"]), (match["cur"] or PRIMARY_ID).lower()
         step = session.execute(
-            select(Step).where(col(Step.curriculum_id) == PRIMARY_ID, col(Step.number) == number)
+            select(Step).where(col(Step.curriculum_id) == curriculum, col(Step.number) == number)
         ).scalar_one_or_none()
+        prefix = "" if curriculum == PRIMARY_ID else f"{curriculum}/"
         if step is None or step.id is None:
-            raise NotFoundError(f"no step {number}; 'studyplan steps' lists them")
-        return _Target(None, step.id, f"step-{number}", f"Step {number}: {step.title}")
+            raise NotFoundError(f"no step {prefix}{number}; 'studyplan steps' lists them")
+        return _Target(None, step.id, f"{prefix}step-{number}", f"Step {number}: {step.title}")
     view = find_view(session, ref, include_retired=True)
     return _Target(view.id, None, view.id, view.title)
 
@@ -83,6 +86,9 @@ def save_note(
     are kept (:func:`merge_notes`) and the view says ``merged``.
     """
 
+    if append and not body.strip():
+        raise UsageError("nothing to append: give the text to add")
+
     def work(session: Session) -> NoteView:
         target = _target(session, ref)
         now = utcnow()
@@ -96,6 +102,8 @@ def save_note(
             merged = new_body != body
         else:
             new_body = body
+        if note is None and not new_body:
+            raise UsageError("the note is empty and there is no note yet: nothing to save")
         if note is None:
             note = Note(
                 resource_id=target.resource_id, step_id=target.step_id, body="", created_at=now
@@ -154,20 +162,30 @@ def note_history(db: Database, ref: str) -> list[tuple[datetime, str]]:
 def list_notes(db: Database) -> list[NoteView]:
     """Every non-empty note, step notes and resource notes, most recently edited first."""
     with db.read() as session:
-        query = (
-            select(Note, col(Resource.title), col(Step.number), col(Step.title))
+        query: Any = (
+            sa_select(
+                Note,
+                col(Resource.title),
+                col(Step.number),
+                col(Step.title),
+                col(Step.curriculum_id),
+            )
             .outerjoin(Resource, col(Resource.id) == col(Note.resource_id))
             .outerjoin(Step, col(Step.id) == col(Note.step_id))
             .where(col(Note.body) != "")
             .order_by(col(Note.updated_at).desc())
         )
         views = []
-        for note, resource_title, step_number, step_title in session.execute(query):
+        for note, resource_title, step_number, step_title, curriculum in session.execute(query):
             if note.resource_id:
                 target = _Target(note.resource_id, None, note.resource_id, resource_title)
             else:
+                prefix = "" if curriculum == PRIMARY_ID else f"{curriculum}/"
                 target = _Target(
-                    None, note.step_id, f"step-{step_number}", f"Step {step_number}: {step_title}"
+                    None,
+                    note.step_id,
+                    f"{prefix}step-{step_number}",
+                    f"Step {step_number}: {step_title}",
                 )
             views.append(_view(session, target, note, count=False))
         return views

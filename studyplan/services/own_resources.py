@@ -37,6 +37,7 @@ def add_resource(
 ) -> ResourceView:
     """Add the learner's own resource at the end of step ``step`` of the main curriculum."""
     url, title = _checked(url, title, kind, minutes)
+    tags = _checked_tags(tags)
 
     def work(session: Session) -> ResourceView:
         step_row = session.execute(
@@ -94,17 +95,35 @@ def _checked(url: str, title: str, kind: str, minutes: int) -> tuple[str, str]:
     return url, title
 
 
+def _checked_tags(tags: list[str] | None) -> list[str]:
+    cleaned = [tag.strip() for tag in tags or []]
+    if any(not tag for tag in cleaned):
+        raise UsageError("a --tag must not be empty")
+    return list(dict.fromkeys(cleaned))
+
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
 def url_key(url: str) -> str:
-    """What makes two addresses the same: scheme and host in lower case, no fragment, no
-    trailing slash (``HTTPS://Example.org/a/`` and ``https://example.org/a`` match)."""
+    """What makes two addresses the same: scheme and host in lower case, the default port
+    left out, no fragment, no trailing slash (``HTTP://Example.org:80/a/`` and
+    ``http://example.org/a`` match)."""
     parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    netloc = parts.netloc.lower()
+    try:
+        if parts.port == DEFAULT_PORTS.get(scheme):
+            netloc = netloc.rsplit(":", 1)[0]
+    except ValueError:
+        pass
     path = parts.path.rstrip("/")
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
+    return urlunsplit((scheme, netloc, path, parts.query, ""))
 
 
 def _refuse_known_url(session: Session, url: str) -> None:
     key = url_key(url)
-    host = urlsplit(url).netloc.lower()
+    host = (urlsplit(url).hostname or "").lower()
     query = select(col(Resource.id), col(Resource.url)).where(
         col(Resource.retired_at).is_(None), func.lower(col(Resource.url)).contains(host)
     )
@@ -112,7 +131,7 @@ def _refuse_known_url(session: Session, url: str) -> None:
         if url_key(existing) == key:
             view = find_view(session, rid)
             raise UsageError(
-                f"{url} is already in the catalog as '{rid}' ({view.ref}: {view.title}); "
+                f"{url} is already there as '{rid}' ({view.ref}: {view.title}); "
                 "add --force to add it again"
             )
 

@@ -20,6 +20,8 @@ class StatusChange:
     resource: ResourceView
     before: str
     after: str
+    reason_changed: bool = False
+    """Skipped again with another reason (the status stays, the reason is replaced)."""
 
     @property
     def changed(self) -> bool:
@@ -48,6 +50,7 @@ def apply_status(
     before = row.status
     if before == status and (status != "skipped" or row.skip_reason == reason):
         return StatusChange(view, before, status)
+    reason_changed = before == status == "skipped" and row.skip_reason != reason
     row.status = status
     row.updated_at = now
     if status == "todo":
@@ -68,7 +71,7 @@ def apply_status(
     session.add(
         Activity(resource_id=view.id, from_status=before, to_status=status, reason=reason, at=now)
     )
-    return StatusChange(view, before, status)
+    return StatusChange(view, before, status, reason_changed)
 
 
 CYCLE = {"todo": "in_progress", "in_progress": "done", "done": "todo", "skipped": "todo"}

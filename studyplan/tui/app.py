@@ -6,13 +6,14 @@ import asyncio
 import contextlib
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual.app import App, SuspendNotSupported, SystemCommand
 from textual.binding import BindingType
@@ -20,7 +21,8 @@ from textual.screen import Screen
 from textual.widgets import TextArea
 
 from studyplan.db.database import Database
-from studyplan.errors import StudyplanError
+from studyplan.errors import SettingsError, StudyplanError
+from studyplan.safe_text import visible
 from studyplan.services.external_editor import run_editor
 from studyplan.services.preferences import get_preference, set_preference
 from studyplan.services.snapshot import Snapshot, read_snapshot
@@ -35,10 +37,13 @@ from studyplan.tui.bindings import (
 )
 from studyplan.tui.context import Opener, ScreenContext
 from studyplan.tui.screens.main_screen import MainScreen
+from studyplan.tui.widgets.note_editor import PendingNote
 from studyplan.tui.writer import WriteQueue
 
 if TYPE_CHECKING:
     from studyplan.links.policy import CheckOptions
+
+T = TypeVar("T")
 
 Editor = Callable[[str, str, str], str]
 """Runs ``(command, body, ref)`` in an editor and returns the new body."""
@@ -76,11 +81,12 @@ class StudyplanApp(App[None]):
         self.settings = settings
         self.db = db
         self.editor = editor
+        self.opener = opener
         self.writes = WriteQueue(self.show_error, on_settled=self._write_settled)
         self.context = ScreenContext(
             db=db,
             writes=self.writes,
-            opener=opener,
+            open_url=self.browse,
             edit_externally=self.edit_externally,
             edit_file=self.edit_file,
             show_error=self.show_error,
@@ -93,6 +99,11 @@ class StudyplanApp(App[None]):
         self.started_at = time.perf_counter()
         self.data_shown_at: float | None = None
         self.closing = False
+        self.warnings: list[str] = []
+        """Shown as notifications when the interface starts."""
+        self.kept_drafts: list[Path] = []
+        """Notes that could not be saved, kept in files (printed when the interface closes)."""
+        self._quit_anyway = False
         self._chosen_theme = theme
         self._waiting = False
         self.set_keymap(dict(settings.keys))
@@ -112,6 +123,10 @@ class StudyplanApp(App[None]):
         self.db.on_wait = self._database_busy
         self._listen_for_signals()
         self.push_screen(MainScreen(self.context, self.first_read))
+        for warning in self.warnings:
+            self.notify(
+                visible(warning), title="Warning", severity="warning", timeout=20, markup=False
+            )
 
     @property
     def main_screen(self) -> MainScreen:
@@ -167,25 +182,62 @@ class StudyplanApp(App[None]):
         """While a note or a lab's file is being typed, ``q`` and ``?`` type text: hide them."""
         return not (action in ("close", "help") and isinstance(self.focused, TextArea))
 
+    def run_suspended(self, work: Callable[[], T]) -> T:
+        """Give the terminal to ``work`` (an editor, a text browser) and take it back.
+
+        Textual's ``suspend()`` resumes only when its block ends normally, so an error of
+        ``work`` is held until the interface is back, then raised.
+        """
+        result: list[T] = []
+        failure: list[BaseException] = []
+        try:
+            with self.suspend():
+                try:
+                    result.append(work())
+                except Exception as exc:
+                    failure.append(exc)
+        except SuspendNotSupported:
+            return work()
+        if failure:
+            raise failure[0]
+        return result[0]
+
+    def browse(self, url: str) -> None:
+        """Open ``url`` in the browser and say so (or say that none could be found).
+
+        A graphical browser starts from a thread; a text browser gets the terminal.
+        """
+        if browser_needs_terminal():
+            try:
+                opened = bool(self.run_suspended(lambda: self.opener(url)))
+            except Exception as exc:
+                self.show_error(exc)
+                return
+            self._opened(url, opened)
+            return
+
+        def in_thread() -> None:
+            opened = bool(self.opener(url))
+            with contextlib.suppress(RuntimeError):
+                self.call_from_thread(self._opened, url, opened)
+
+        self.run_worker(in_thread, thread=True, group="open", exit_on_error=False)
+
+    def _opened(self, url: str, opened: bool) -> None:
+        news = f"Opening {url}" if opened else f"No browser found: {url}"
+        self.main_screen.header.flash(news, 6 if not opened else 3)
+
     def edit_externally(self, body: str, ref: str) -> str:
         """Suspend the interface and run the editor on ``body``."""
         command = self.settings.editor_command
-        try:
-            with self.suspend():
-                return self.editor(command, body, ref)
-        except SuspendNotSupported:
-            return self.editor(command, body, ref)
+        return self.run_suspended(lambda: self.editor(command, body, ref))
 
     def edit_file(self, path: Path) -> None:
         """Suspend the interface and run the editor on ``path`` until it ends."""
         from studyplan.services.external_editor import edit_in_place
 
         command = self.settings.editor_command
-        try:
-            with self.suspend():
-                edit_in_place(command, path)
-        except SuspendNotSupported:
-            edit_in_place(command, path)
+        self.run_suspended(lambda: edit_in_place(command, path))
 
     def action_help(self) -> None:
         """Show every key."""
@@ -205,10 +257,11 @@ class StudyplanApp(App[None]):
     async def shutdown(self, interactive: bool, signum: int | None = None) -> None:
         """Save pending text and stop the timer through the writer, then exit.
 
-        Interactive: if a save fails, the error shows and the interface stays (nothing
-        typed is lost). Not interactive (signal ``signum``): exit whatever happens, and if
-        the terminal cannot be given back within :data:`EXIT_GRACE_SECONDS` (it was closed),
-        end the process: everything is saved by then.
+        If the note cannot be saved (a read-only or busy database), its text goes to a draft
+        file whose path is shown (and printed when the interface closes): interactive, the
+        interface stays until ``q`` is pressed again; on a signal it closes anyway. If the
+        terminal cannot be given back within :data:`EXIT_GRACE_SECONDS` after a signal (it
+        was closed), the process ends: everything is saved by then.
         """
         if self.closing:
             return
@@ -217,12 +270,20 @@ class StudyplanApp(App[None]):
         screen.links.cancel()
         pending = screen.notes.take_pending()
         if pending is not None:
-            screen.notes.submit(pending)
+            screen.notes.submit(pending, failed=lambda _exc: self._keep_draft(pending))
         db = self.db
         self.writes.submit(lambda: stop_timer(db), failed=failures.append)
         self.closing = not interactive
         await self.writes.drain()
-        if interactive and (failures or (pending is not None and screen.editor.dirty)):
+        if interactive and self.kept_drafts and not self._quit_anyway:
+            self._quit_anyway = True
+            self.notify(
+                f"Your note could not be saved; it is kept in {self.kept_drafts[-1]}. "
+                "Press q again to quit.",
+                severity="error",
+                timeout=30,
+                markup=False,
+            )
             return
         self.closing = True
         if signum is not None:
@@ -230,6 +291,14 @@ class StudyplanApp(App[None]):
             watchdog.daemon = True
             watchdog.start()
         self.exit(return_code=128 + signum if signum is not None else 0)
+
+    def _keep_draft(self, pending: PendingNote) -> None:
+        from studyplan.services.external_editor import keep_draft
+
+        try:
+            self.kept_drafts.append(keep_draft(pending.body, pending.ref))
+        except Exception as exc:  # not even the temporary folder: say so, keep the interface
+            self.log.error(f"cannot keep the note's draft: {exc!r}")
 
     def _listen_for_signals(self) -> None:
         """SIGTERM, SIGHUP and SIGINT close the interface as ``q`` does."""
@@ -256,7 +325,7 @@ class StudyplanApp(App[None]):
             screen_bindings, target = LAB_BINDINGS, screen
         else:
             screen_bindings, target = MAIN_BINDINGS, self.main_screen
-        for binding in [*screen_bindings, *APP_BINDINGS[:1]]:
+        for binding in [*screen_bindings, *APP_BINDINGS[:2]]:
             keys = effective_keys(binding, keymap)
             node = target if binding in screen_bindings else self
             yield SystemCommand(
@@ -267,10 +336,23 @@ class StudyplanApp(App[None]):
 
 
 def open_in_browser(url: str) -> bool:
-    """Open ``url`` in the learner's browser (``webbrowser`` is imported on first use)."""
+    """Open ``url`` in the learner's browser; False when no browser can be found."""
     import webbrowser
 
-    return webbrowser.open(url)
+    try:
+        return webbrowser.open(url)
+    except webbrowser.Error:
+        return False
+
+
+def browser_needs_terminal() -> bool:
+    """Whether the browser would run in this terminal (no graphical display on Linux/BSD).
+
+    Then it must get the terminal (the interface suspends), not draw over the interface.
+    """
+    if sys.platform in ("darwin", "win32"):
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def make_app(
@@ -287,9 +369,22 @@ def make_app(
     or a key another binding keeps is a :class:`~studyplan.errors.SettingsError`.
     """
     check_keymap(dict(settings.keys), settings.source or "settings.toml")
+    check_theme(settings)
     return StudyplanApp(
         settings, db, opener or open_in_browser, editor or run_editor, link_options, theme
     )
+
+
+def check_theme(settings: Settings) -> None:
+    """Refuse a ``theme`` setting that names no theme, with the names there are."""
+    from textual.theme import BUILTIN_THEMES
+
+    if settings.theme and settings.theme not in BUILTIN_THEMES:
+        names = ", ".join(sorted(BUILTIN_THEMES))
+        raise SettingsError(
+            f"{settings.source or 'settings.toml'}: theme '{settings.theme}' does not exist; "
+            f"use one of: {names}"
+        )
 
 
 def chosen_theme(settings: Settings, db: Database) -> str:
@@ -300,10 +395,16 @@ def chosen_theme(settings: Settings, db: Database) -> str:
     return get_preference(db, "theme") or settings.theme or DEFAULT_THEME
 
 
-def run_app(settings: Settings, db: Database) -> int:
-    """Run the interface until the learner quits; the exit code (128 + N after signal N)."""
+def run_app(settings: Settings, db: Database, warnings: list[str] | None = None) -> int:
+    """Run the interface until the learner quits; the exit code (128 + N after signal N).
+
+    ``warnings`` (a broken catalog …) are shown when the interface starts.
+    """
     app = make_app(settings, db, theme=chosen_theme(settings, db))
+    app.warnings = list(warnings or [])
     app.run()
+    for draft in app.kept_drafts:
+        print(f"studyplan: a note that could not be saved is kept in {draft}", file=sys.stderr)
     return app.return_code or 0
 
 

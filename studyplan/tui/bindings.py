@@ -81,6 +81,24 @@ MAIN_BINDINGS: list[Binding] = [
         tooltip="Check the links of the whole catalog",
     ),
     Binding(
+        "left_square_bracket",
+        "previous_step",
+        "Previous step",
+        id="previous_step",
+        show=False,
+        key_display="[",
+        tooltip="Show the previous step (also when the steps are hidden)",
+    ),
+    Binding(
+        "right_square_bracket",
+        "next_step",
+        "Next step",
+        id="next_step",
+        show=False,
+        key_display="]",
+        tooltip="Show the next step (also when the steps are hidden)",
+    ),
+    Binding(
         "tab",
         "app.focus_next",
         "Next pane",
@@ -203,7 +221,12 @@ def effective_keys(binding: Binding, keymap: dict[str, str]) -> str:
     return ", ".join(_NAMES.get(k.strip(), k.strip()) for k in keys.split(","))
 
 
-_NAMES = {"question_mark": "?", "slash": "/"}
+_NAMES = {
+    "question_mark": "?",
+    "slash": "/",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+}
 
 _MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
 _KEY_NAMES = {key.value for key in Keys} | {

@@ -29,7 +29,8 @@ class ScreenContext:
 
     db: Database
     writes: WriteQueue
-    opener: Opener
+    open_url: Callable[[str], None]
+    """Opens a URL in the browser and says so (the app decides how: see StudyplanApp)."""
     edit_externally: ExternalEditor
     edit_file: FileEditor
     show_error: Callable[[BaseException], None]

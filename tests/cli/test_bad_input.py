@@ -65,6 +65,8 @@ def test_twenty_first_runs_at_once_all_succeed(env: dict[str, str]) -> None:
     assert all("internal error" not in r.stderr for r in results)
     statuses = {r["id"]: r["status"] for r in json.loads(ok("list", "--json", env=env))}
     assert set(statuses.values()) == {"done"}
+    backups = Path(env["STUDYPLAN_HOME"]) / "backups"
+    assert len(list(backups.glob("*-daily.db"))) <= 1  # one copy a day, however many raced
 
 
 # 4. passwords are never printed
@@ -166,7 +168,7 @@ def test_add_refuses_a_known_address_unless_forced(env: dict[str, str]) -> None:
     shown = json.loads(ok("show", "1.1", "--json", env=env))
     args = ("add", shown["url"] + "/", "--step", "2", "--title", "Again", "--kind", "video")
     line = fails(*args, env=env)
-    assert f"already in the catalog as '{shown['id']}' (1.1" in line and "--force" in line
+    assert f"already there as '{shown['id']}' (1.1" in line and "--force" in line
     added = json.loads(ok(*args, "--force", "--json", env=env))
     assert added["origin"] == "user"
 

@@ -119,6 +119,9 @@ def test_note_edit_uses_editor(env: dict[str, str], tmp_path: Path) -> None:
 def test_failing_editor_keeps_the_text(env: dict[str, str]) -> None:
     line = fails("note", "2.1", "--edit", env={**env, "EDITOR": "false", "VISUAL": ""})
     assert "exited with 1" in line and "your text is in" in line
+    kept = Path(line.split("your text is in ")[1].rstrip(")"))
+    assert kept.is_file()
+    kept.unlink()
 
 
 def test_search_finds_titles_authors_tags_and_notes(env: dict[str, str]) -> None:

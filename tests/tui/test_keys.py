@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import select
 from textual.widgets import OptionList
 
@@ -212,9 +214,34 @@ async def test_editor_failure_shows_the_error_modal(app_factory: AppFactory, db:
         assert isinstance(app.screen, ErrorModal)
         assert app.screen.error_title == "editor error"
         assert "no-such-editor-for-studyplan" in app.screen.message
+        kept = Path(app.screen.message.split("your text is in ")[1].rstrip(")"))
+        assert kept.is_file()  # the draft is kept; this test removes it
+        kept.unlink()
         await pilot.press("enter")
         assert isinstance(app.screen, MainScreen)
     assert get_note(db, "1.1") is None
+
+
+async def test_a_failing_editor_gives_the_interface_back(
+    app_factory: AppFactory, db: Database, tmp_path: Path
+) -> None:
+    """The terminal comes back from an editor that fails, and the error shows."""
+    from studyplan.services.external_editor import run_editor
+
+    failing = tmp_path / "failing-editor.sh"
+    failing.write_text('#!/bin/sh\nprintf "typed" >> "$1"\nexit 3\n')
+    failing.chmod(0o755)
+    app = app_factory(runner=run_editor, editor=str(failing))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ErrorModal), "the error")
+        assert "exited with 3" in app.screen.message
+        kept = Path(app.screen.message.split("your text is in ")[1].rstrip(")"))
+        assert kept.read_text() == "typed"
+        kept.unlink()
+        await pilot.press("enter", "j")
+        await wait_until(pilot, lambda: main(app).table.cursor == 1, "keys answered again")
 
 
 async def test_search_jumps_to_the_result(app_factory: AppFactory, db: Database) -> None:

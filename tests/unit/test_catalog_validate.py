@@ -74,7 +74,7 @@ def test_import_names_the_first_clash_and_the_validate_command(
 def test_import_refuses_every_problem_before_writing(db: Database, tmp_path: Path) -> None:
     other = renamed_copy(tmp_path, prefix="x-")
     other.write_text(other.read_text().replace("minutes: 30", "minutes: -30"))
-    with pytest.raises(CatalogInvalid, match="greater than or equal to 0"):
+    with pytest.raises(CatalogInvalid, match="must be greater than or equal to 0, got -30"):
         import_catalog(db, other)
     other.write_text(other.read_text().replace("minutes: -30", "minutes: 30"))
     assert len(import_catalog(db, other).added) == 4
@@ -104,7 +104,7 @@ def test_cli_shows_the_first_hundred_problems_then_a_count(
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 101
     assert lines[0] == (
-        f"{path}: steps[0].resources[0].minutes: Input should be greater than or equal to 0 "
+        f"{path}: steps[0].resources[0].minutes: must be greater than or equal to 0, got -1 "
         "(line 7)"
     )
     assert lines[99].startswith(f"{path}: steps[0].resources[99].minutes: ")

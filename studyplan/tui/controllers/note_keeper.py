@@ -8,8 +8,10 @@ the learner has not typed on since.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from studyplan.errors import DatabaseBusyError
 from studyplan.services.notes import NoteView, get_note, save_note
 from studyplan.tui.widgets.note_editor import NoteEditor, PendingNote
 
@@ -19,6 +21,9 @@ if TYPE_CHECKING:
     from studyplan.tui.context import ScreenContext
 
 MERGED_NEWS = "The note changed in another studyplan meanwhile: both texts are kept"
+
+RETRY_SECONDS = 3.0
+"""After another studyplan held the database too long, try saving the note again then."""
 
 
 class NoteKeeper:
@@ -43,13 +48,24 @@ class NoteKeeper:
         if pending is not None:
             self.submit(pending)
 
-    def submit(self, pending: PendingNote) -> None:
-        """Queue a save of ``pending``; on failure the text counts as unsaved again."""
+    def submit(
+        self, pending: PendingNote, failed: Callable[[BaseException], None] | None = None
+    ) -> None:
+        """Queue a save of ``pending``; on failure the text counts as unsaved again (and is
+        saved again a little later if another studyplan only held the database)."""
         db = self.context.db
+
+        def not_saved(exc: BaseException) -> None:
+            self.editor.mark_unsaved(pending)
+            if isinstance(exc, DatabaseBusyError):
+                self.screen.set_timer(RETRY_SECONDS, self.save_unsaved)
+            if failed is not None:
+                failed(exc)
+
         self.context.writes.submit(
             lambda: save_note(db, pending.ref, pending.body, base=pending.base),
             done=lambda view: self._saved(pending, view),
-            failed=lambda _exc: self.editor.mark_unsaved(pending),
+            failed=not_saved,
         )
 
     def _saved(self, pending: PendingNote, view: NoteView) -> None:

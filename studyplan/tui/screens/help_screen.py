@@ -57,7 +57,7 @@ class HelpScreen(ModalScreen[None]):
             with VerticalScroll(id="help-scroll"):
                 yield Static(keys_table(self.keymap), id="help-table")
             yield Label(
-                'Remap in the settings file: [keys] done = "x". ctrl+p: every command.',
+                'Remap in the settings file: [keys] done = "x". ctrl+p: every command; ctrl+q quits.',
                 id="help-hint",
                 markup=False,
             )

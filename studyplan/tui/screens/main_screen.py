@@ -262,6 +262,25 @@ class MainScreen(Screen[None]):
         view = self.table.current
         self.detail.show_link(states.get(view.id) if view is not None else None)
 
+    def action_previous_step(self) -> None:
+        """Show the step before the current one."""
+        self._step_by(-1)
+
+    def action_next_step(self) -> None:
+        """Show the step after the current one."""
+        self._step_by(1)
+
+    def _step_by(self, offset: int) -> None:
+        keys = self.query_one(StepList).keys
+        if not keys or self.current_step not in keys:
+            return
+        index = keys.index(self.current_step) + offset
+        if 0 <= index < len(keys):
+            self.current_step = keys[index]
+            self.load(step=keys[index])
+        else:
+            self.header.flash("No step before this one" if offset < 0 else "This is the last step")
+
     # link health ----------------------------------------------------------------------------
 
     def action_check_links(self) -> None:
@@ -287,9 +306,14 @@ class MainScreen(Screen[None]):
         self.table.focus()
 
     def action_edit_note(self) -> None:
-        """Edit the note in place."""
-        if self.selected() is not None:
-            self.editor.focus()
+        """Edit the note in place, the cursor after its last word."""
+        if self.selected() is None:
+            return
+        if self.editor.external_only:
+            self.header.flash("This note holds special characters: e edits it in your editor")
+            return
+        self.editor.focus()
+        self.editor.move_cursor(self.editor.document.end)
 
     async def action_external_edit(self) -> None:
         """Edit the note in the learner's editor; the interface suspends meanwhile."""
@@ -314,8 +338,14 @@ class MainScreen(Screen[None]):
         db = self.context.db
         self.table.update_row(replace(view, status=status, skip_reason=reason))
         self.context.writes.submit(
-            lambda: set_status(db, view.id, status, reason), self._status_changed
+            lambda: set_status(db, view.id, status, reason),
+            self._status_changed,
+            failed=self._status_not_changed,
         )
+
+    def _status_not_changed(self, _exc: BaseException) -> None:
+        """The write failed (the error dialog says why): show what is really stored."""
+        self.load()
 
     def _status_changed(self, change: StatusChange) -> None:
         word = STATUS_WORD.get(change.after, change.after)
@@ -342,7 +372,11 @@ class MainScreen(Screen[None]):
             return
         db = self.context.db
         self.table.update_row(replace(view, status=CYCLE[view.status]))
-        self.context.writes.submit(lambda: cycle_status(db, view.id), self._status_changed)
+        self.context.writes.submit(
+            lambda: cycle_status(db, view.id),
+            self._status_changed,
+            failed=self._status_not_changed,
+        )
 
     def action_skip(self) -> None:
         """Ask for an optional reason, then skip the selected resource."""
@@ -402,10 +436,8 @@ class MainScreen(Screen[None]):
         self.app.push_screen(LabScreen(self.context, lab), back)
 
     def open_url(self, url: str) -> None:
-        """Open ``url`` in the browser (in a thread: some openers block)."""
-        opener = self.context.opener
-        self.run_worker(lambda: opener(url), thread=True, group="open", exit_on_error=False)
-        self.header.flash(f"Opening {url}")
+        """Open ``url`` in the browser."""
+        self.context.open_url(url)
 
     def action_search(self) -> None:
         """Search and jump to the chosen resource."""

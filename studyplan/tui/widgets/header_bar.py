@@ -21,6 +21,9 @@ from studyplan.wording import duration, elapsed_text
 FLASH_SECONDS = 3.0
 """How long a piece of news stays."""
 
+NEWS_ROOM = 28
+"""Cells the news gets before the progress on the left gives way to it."""
+
 
 class HeaderBar(Static):
     """``studyplan  ████░░░░ 4/31 finished 13% · 25h left  ⏱ 12:04 nielsen-ch1   done: …``."""
@@ -61,21 +64,16 @@ class HeaderBar(Static):
 
     def tick(self) -> None:
         """Redraw (the timer's elapsed time moves on)."""
-        stats, timer = self.stats, self.timer
-        text = Text("studyplan", style="bold")
-        if stats is not None:
-            text.append("  ")
-            text.append(bar(stats.percent / 100, 12), style="green")
-            text.append(f" {stats.finished}/{stats.items} finished {stats.percent:.0f}%")
-            text.append(f" · {duration(stats.minutes_left)} left", style="dim")
-        if timer is not None and timer.running and timer.resource_id:
-            text.append("  ⏱ ", style="bold yellow")
-            if self.started is not None:
-                text.append(f"{elapsed_text(time.time() - self.started)} ", style="bold yellow")
-            text.append(timer.resource_id, style="yellow")
-        if self.news:
-            width = max(0, self.size.width - 2 - text.cell_len - 3)
-            news = Text(self.news, style="bold")
+        room = max(0, self.size.width - 2)
+        news = Text(self.news, style="bold") if self.news else None
+        wanted = min(news.cell_len, NEWS_ROOM) if news is not None else 0
+        # The left part gives way piece by piece, so the news stays readable.
+        for parts in (("bar", "left", "counts"), ("counts", "bar"), ("counts",), ()):
+            text = self._left(parts)
+            if news is None or room - text.cell_len - 3 >= wanted:
+                break
+        if news is not None:
+            width = max(0, room - text.cell_len - 3)
             news.truncate(width, overflow="ellipsis")
             if news.cell_len:
                 text.append(" " * max(2, width - news.cell_len + 1))
@@ -83,3 +81,22 @@ class HeaderBar(Static):
         text.no_wrap = True
         text.overflow = "ellipsis"
         self.update(text)
+
+    def _left(self, parts: tuple[str, ...]) -> Text:
+        """``studyplan``, then the ``parts`` of the progress asked for, then the timer."""
+        stats, timer = self.stats, self.timer
+        text = Text("studyplan", style="bold")
+        if stats is not None and parts:
+            text.append(" ")
+            if "bar" in parts:
+                text.append(" ")
+                text.append(bar(stats.percent / 100, 12), style="green")
+            text.append(f" {stats.finished}/{stats.items} finished {stats.percent:.0f}%")
+            if "left" in parts:
+                text.append(f" · {duration(stats.minutes_left)} left", style="dim")
+        if timer is not None and timer.running and timer.resource_id:
+            text.append("  ⏱ ", style="bold yellow")
+            if self.started is not None:
+                text.append(f"{elapsed_text(time.time() - self.started)} ", style="bold yellow")
+            text.append(timer.resource_id, style="yellow")
+        return text

@@ -20,7 +20,13 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import TextArea
 
-from studyplan.safe_text import from_pictures, has_controls, to_pictures
+from studyplan.safe_text import (
+    editable_in_place,
+    from_pictures,
+    has_controls,
+    to_pictures,
+    visible,
+)
 from studyplan.tui.bindings import NOTE_BINDINGS
 
 AUTOSAVE_SECONDS = 1.0
@@ -62,6 +68,8 @@ class NoteEditor(TextArea):
         self.saved_body = ""
         """The note as stored, as far as this editor knows (what typing started from)."""
         self._pictures = False
+        self.external_only = False
+        """The note holds characters this editor cannot keep: it is shown, edited with e."""
         self._timer: Timer | None = None
         self.border_title = "Note"
 
@@ -73,18 +81,25 @@ class NoteEditor(TextArea):
     @property
     def dirty(self) -> bool:
         """Whether the text differs from what was last saved or loaded."""
-        return self.ref is not None and self.note_text != self.saved_body
+        if self.ref is None or self.external_only:
+            return False
+        return self.note_text != self.saved_body
 
     def show_note(self, ref: str | None, body: str) -> None:
-        """Load ``body`` as the note of ``ref`` (the caller saved any unsaved text first)."""
+        """Load ``body`` as the note of ``ref`` (the caller saved any unsaved text first).
+
+        A note with characters this editor could not give back unchanged is shown with
+        them as visible signs, read-only (``e`` edits it in the learner's editor).
+        """
         self._cancel_timer()
         self.ref = ref
         self.saved_body = body
+        self.external_only = not editable_in_place(body)
         self._pictures = has_controls(body)
-        shown = to_pictures(body)
+        shown = visible(body) if self.external_only else to_pictures(body)
         if self.text != shown:
             self.load_text(shown)
-        self.read_only = ref is None
+        self.read_only = ref is None or self.external_only
         self._update_title()
 
     def stored_as(self, body: str) -> None:
@@ -143,4 +158,6 @@ class NoteEditor(TextArea):
 
     def _update_title(self) -> None:
         state = "editing…" if self.dirty else ("saved" if self.saved_body else "n to write")
+        if self.external_only:
+            state = "special characters: e edits it in your editor"
         self.border_title = "Note" if self.ref is None else f"Note · {state}"
