@@ -46,3 +46,14 @@ def freeze_survivors() -> None:
     cycles among them wait for the process to end.
     """
     gc.freeze()
+
+
+def settle() -> None:
+    """Collect what is garbage now, then freeze the survivors (:func:`freeze_survivors`).
+
+    For a long-running process (the interface) once its first screen is up: what is alive
+    then lives as long as the program, and every later full collection skips it (measured:
+    the lab screen opens in half the time). Collecting first keeps garbage from being frozen.
+    """
+    gc.collect()
+    gc.freeze()

@@ -223,20 +223,27 @@ class Started:
 
 
 def start_lab(db: Database, lab_id: str) -> Started:
-    """Copy the starter into the workspace (never over the learner's work); mark it started."""
-    lab = get_lab(db, lab_id)
+    """Copy the starter into the workspace (never over the learner's work); mark it started.
+
+    A lab already started costs one read: nothing is written unless something changes.
+    """
+    with db.read() as session:
+        lab = find_lab(session, lab_id)
+        recorded = session.get(LabProgress, lab.id) is not None
     path = lab.work_file
     created = False
     if not path.exists():
         _copy_starter(lab, path)
         created = True
+    if not recorded:
 
-    def work(session: Session) -> None:
-        if session.get(LabProgress, lab.id) is None:
-            session.add(LabProgress(lab_id=lab.id, status=STARTED))
+        def work(session: Session) -> None:
+            if session.get(LabProgress, lab.id) is None:
+                session.add(LabProgress(lab_id=lab.id, status=STARTED))
 
-    db.write(work)
-    return Started(get_lab(db, lab_id), path, created)
+        db.write(work)
+        lab = get_lab(db, lab_id)
+    return Started(lab, path, created)
 
 
 def _copy_starter(lab: LabView, path: Path) -> None:
@@ -385,6 +392,20 @@ def reset_lab(db: Database, lab_id: str) -> Reset:
     return Reset(path, backup)
 
 
+def work_text(lab: LabView) -> str:
+    """The learner's file of ``lab``; :class:`UsageError` if it cannot be read as text."""
+    path = lab.work_file
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(
+            f"{path} is not UTF-8 text; fix it, or 'studyplan lab reset {lab.id}' "
+            "puts the starter back (your file is kept as a backup)"
+        ) from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {path} ({exc.strerror})") from None
+
+
 def brief_text(lab: LabView) -> str:
     """The lab's Markdown brief."""
     try:
@@ -418,4 +439,5 @@ __all__ = [
     "solution_source",
     "start_lab",
     "work_file",
+    "work_text",
 ]

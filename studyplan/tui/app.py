@@ -18,8 +18,10 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from textual.app import App, SuspendNotSupported, SystemCommand
 from textual.binding import BindingType
 from textual.screen import Screen
+from textual.theme import Theme
 from textual.widgets import TextArea
 
+from studyplan import collector
 from studyplan.db.database import Database
 from studyplan.errors import SettingsError, StudyplanError
 from studyplan.safe_text import visible
@@ -51,6 +53,10 @@ Editor = Callable[[str, str, str], str]
 DEFAULT_THEME = "textual-dark"
 """The theme when the learner chose none (Textual's TEXTUAL_THEME is not consulted)."""
 
+SETTLE_SECONDS = 0.5
+"""After the first screen with data, when the memory alive then is set aside for good
+(:func:`studyplan.collector.settle`): once the start-up burst of drawing is over."""
+
 EXIT_GRACE_SECONDS = 3.0
 """After a signal, how long the terminal may take to be given back before the process ends
 anyway (a closed terminal can make the last writes to it wait forever; the work is saved)."""
@@ -62,11 +68,29 @@ SHUTDOWN_SIGNALS = tuple(
 
 
 class StudyplanApp(App[None]):
-    """The studyplan interface. Screens: main and help now; labs, plan, stats, links later."""
+    """The studyplan interface: the steps and their resources, labs, help."""
 
     TITLE = "studyplan"
     CSS_PATH = Path(__file__).with_name("app.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [*APP_BINDINGS]
+
+    def get_theme(self, theme_name: str) -> Theme | None:
+        """The theme ``theme_name``, remembered: Textual asks for it on every line it draws,
+        and each time copies its table of themes (a tenth of the time of opening a screen)."""
+        cache: dict[str, Theme | None] = self.__dict__.setdefault("_theme_cache", {})
+        if theme_name not in cache:
+            cache[theme_name] = super().get_theme(theme_name)
+        return cache[theme_name]
+
+    def register_theme(self, theme: Theme) -> None:
+        """Register ``theme`` (and forget the themes remembered)."""
+        self.__dict__.pop("_theme_cache", None)
+        super().register_theme(theme)
+
+    def unregister_theme(self, theme_name: str) -> None:
+        """Unregister ``theme_name`` (and forget the themes remembered)."""
+        self.__dict__.pop("_theme_cache", None)
+        super().unregister_theme(theme_name)
 
     def __init__(
         self,
@@ -137,6 +161,13 @@ class StudyplanApp(App[None]):
         """Record when the first screen with data was ready (benchmarks read it)."""
         if self.data_shown_at is None:
             self.data_shown_at = time.perf_counter()
+            self.set_timer(SETTLE_SECONDS, self._settle)
+
+    def _settle(self) -> None:
+        """Load the lab screen's code before it is first opened, then set the memory aside."""
+        import studyplan.tui.screens.lab_screen  # noqa: F401
+
+        collector.settle()
 
     def _remember_theme(self, name: str) -> None:
         if name != self._chosen_theme:

@@ -14,6 +14,7 @@ from studyplan.db.database import Database
 from studyplan.labs.service import get_lab, work_file
 from studyplan.tui.app import StudyplanApp
 from studyplan.tui.modals.confirm_modal import ConfirmModal
+from studyplan.tui.modals.error_modal import ErrorModal
 from studyplan.tui.modals.solution_modal import SolutionModal
 from studyplan.tui.screens.lab_screen import LabScreen
 from studyplan.tui.screens.main_screen import MainScreen
@@ -174,6 +175,31 @@ async def test_a_training_lab_draws_its_loss(app_factory: AppFactory) -> None:
         chart = screen.query_one(LossChart)
         curve = next(iter(chart.curves.values()))
         assert len(curve) > 3 and curve[-1] < curve[0]
+
+
+async def test_a_file_that_is_not_text_shows_one_message_and_the_steps_stay(
+    app_factory: AppFactory, db: Database
+) -> None:
+    path = work_file("sigmoid-forward")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"def f():\n    return '\xff\xfe'\n")
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = app.main_screen
+        screen.load(step=("main", 1))
+        await wait_until(pilot, lambda: screen.current_step == ("main", 1), "step 1")
+        await settle(pilot)
+        table = screen.table
+        table.move_to(next(i for i, item in enumerate(table.rows) if item.id == "sigmoid-forward"))
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ErrorModal), "the error")
+        assert isinstance(app.screen, ErrorModal)
+        assert f"{path} is not UTF-8 text" in app.screen.message
+        assert "studyplan lab reset sigmoid-forward" in app.screen.message
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is screen, "the steps again")
+    assert path.read_bytes() == b"def f():\n    return '\xff\xfe'\n"  # nothing lost
 
 
 @pytest.mark.parametrize("size", [(100, 30)])

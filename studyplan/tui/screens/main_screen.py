@@ -424,16 +424,22 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(OpenModal(view.title, choices), chosen)
 
-    def open_lab(self, lab: LabView) -> None:
-        """Show the lab screen; coming back reloads the step (the lab's status may change)."""
-        from studyplan.tui.screens.lab_screen import LabScreen
+    @work(exclusive=True, group="open-lab", exit_on_error=False)
+    async def open_lab(self, lab: LabView) -> None:
+        """Show the lab screen once its files are read; coming back reloads the step."""
+        from studyplan.tui.screens.lab_screen import LabScreen, prepare_lab
 
         self.notes.save_unsaved()
+        try:
+            opening = await asyncio.to_thread(prepare_lab, self.context.db, lab.id)
+        except Exception as exc:  # a broken lab or an unreadable file: one dialog
+            self.context.show_error(exc)
+            return
 
         def back(_result: object) -> None:
             self.load()
 
-        self.app.push_screen(LabScreen(self.context, lab), back)
+        self.app.push_screen(LabScreen(self.context, opening), back)
 
     def open_url(self, url: str) -> None:
         """Open ``url`` in the browser."""
