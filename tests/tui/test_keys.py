@@ -244,6 +244,30 @@ async def test_a_failing_editor_gives_the_interface_back(
         await wait_until(pilot, lambda: main(app).table.cursor == 1, "keys answered again")
 
 
+async def test_brackets_move_between_steps_even_with_the_sidebar_hidden(
+    app_factory: AppFactory, db: Database
+) -> None:
+    app = app_factory()
+    async with app.run_test(size=(40, 12)) as pilot:  # narrow: the steps sidebar is hidden
+        await settle(pilot)
+        screen = main(app)
+        assert screen.current_step == ("main", 1)
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        await wait_until(pilot, lambda: screen.current_step == ("main", 3), "step 3")
+        await wait_until(
+            pilot,
+            lambda: screen.table.rows and screen.table.rows[0].id == get_resource(db, "3.1").id,
+            "step 3's resources",
+        )
+        await pilot.press("left_square_bracket")
+        await wait_until(pilot, lambda: screen.current_step == ("main", 2), "step 2")
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        await wait_until(pilot, lambda: screen.current_step == ("main", 1), "step 1")
+        await wait_until(
+            pilot, lambda: "No step before" in str(screen.header.render()), "the news"
+        )
+
+
 async def test_search_jumps_to_the_result(app_factory: AppFactory, db: Database) -> None:
     app = app_factory()
     async with app.run_test(size=(80, 24)) as pilot:
