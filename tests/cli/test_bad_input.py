@@ -270,7 +270,9 @@ def test_a_retired_resource_is_shown_marked_retired(env: dict[str, str]) -> None
 def test_sigterm_during_an_edit_keeps_the_draft(env: dict[str, str], tmp_path: Path) -> None:
     ready = tmp_path / "editor-started"
     editor = tmp_path / "slow-editor.sh"
-    editor.write_text(f'#!/bin/sh\nprintf "typed" >> "$1"\ntouch {ready}\nsleep 30\n')
+    # exec: the sleep is the editor process itself, so stopping the editor ends it (a
+    # grandchild would keep this test's pipes open after studyplan has gone).
+    editor.write_text(f'#!/bin/sh\nprintf "typed" >> "$1"\ntouch {ready}\nexec sleep 30\n')
     editor.chmod(0o755)
     ok("steps", env=env)
     process = subprocess.Popen(

@@ -263,9 +263,7 @@ async def test_brackets_move_between_steps_even_with_the_sidebar_hidden(
         await wait_until(pilot, lambda: screen.current_step == ("main", 2), "step 2")
         await pilot.press("left_square_bracket", "left_square_bracket")
         await wait_until(pilot, lambda: screen.current_step == ("main", 1), "step 1")
-        await wait_until(
-            pilot, lambda: "No step before" in str(screen.header.render()), "the news"
-        )
+        await wait_until(pilot, lambda: "No step before" in str(screen.header.render()), "the news")
 
 
 async def test_search_jumps_to_the_result(app_factory: AppFactory, db: Database) -> None:
