@@ -13,7 +13,6 @@ from studyplan.services.workspace import open_workspace
 from studyplan.settings import load_settings
 
 LABS = Path(__file__).resolve().parents[2] / "data" / "labs"
-MUTANTS = Path(__file__).resolve().parent / "mutants"
 FAULTS = Path(__file__).resolve().parent / "faults"
 
 

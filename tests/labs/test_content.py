@@ -14,9 +14,10 @@ from studyplan.labs.service import list_labs
 from studyplan.labs.verify import verify_labs
 from studyplan.services.catalog_query import list_resources
 
-from .conftest import LABS, MUTANTS
+from .conftest import LABS
+from .mutants import MUTANTS, Mutant
 
-MUTANT_FILES = sorted(MUTANTS.glob("*/*.py"))
+LAB_MUTANTS = [(lab, mutant) for lab, mutants in sorted(MUTANTS.items()) for mutant in mutants]
 
 
 def test_lab_verify_finds_every_lab_sound(lab_db: Database) -> None:
@@ -35,21 +36,55 @@ def test_lab_verify_finds_every_lab_sound(lab_db: Database) -> None:
 
 def test_every_lab_has_mutants() -> None:
     labs = {p.name for p in LABS.iterdir() if p.is_dir()}
-    with_mutants = {p.parent.name for p in MUTANT_FILES}
-    assert labs == with_mutants
-    assert all(len(list((MUTANTS / lab).glob("*.py"))) >= 3 for lab in labs)
+    assert set(MUTANTS) == labs
+    for lab, mutants in MUTANTS.items():
+        names = [mutant.name for mutant in mutants]
+        assert len(names) >= 3, f"{lab} has fewer than 3 mutants"
+        assert len(set(names)) == len(names), f"{lab} names a mutant twice"
+        for mutant in mutants:  # the mistake becomes the mutant's one-line docstring
+            assert mutant.mistake.strip(), f"{lab}/{mutant.name} does not say its mistake"
+            assert "\n" not in mutant.mistake and '"""' not in mutant.mistake, mutant.name
+
+
+def _mutant_text(lab: str, mutant: Mutant) -> str:
+    """The lab's solution with the mutant's replacements made, its docstring naming the mistake.
+
+    Every ``old`` is found exactly once in the solution as it is now; the replacements are
+    made at those places (they must not overlap), so their order does not matter.
+    """
+    solution = (LABS / lab / "solution.py").read_text(encoding="utf-8")
+    where = f"{lab}/{mutant.name}"
+    assert solution.startswith('"""'), f"{lab}/solution.py does not open with a docstring"
+    docstring_end = solution.index('"""', 3) + 3
+    places = []
+    for old, new in mutant.replacements:
+        found = solution.count(old)
+        assert found == 1, f"{where}: {old!r} occurs {found} times in {lab}/solution.py, not once"
+        start = solution.index(old)
+        assert start >= docstring_end, f"{where}: {old!r} is in the solution's docstring"
+        places.append((start, start + len(old), new))
+    places.sort()
+    body, end = "", docstring_end
+    for start, stop, new in places:
+        assert start >= end, f"{where}: two replacements overlap"
+        body += solution[end:start] + new
+        end = stop
+    body += solution[end:]
+    assert body != solution[docstring_end:], f"{where} changes nothing in {lab}/solution.py"
+    return f'"""Mutant: {mutant.mistake}"""' + body
 
 
 @pytest.mark.parametrize(
-    "mutant", MUTANT_FILES, ids=[f"{p.parent.name}/{p.stem}" for p in MUTANT_FILES]
+    ("lab", "mutant"), LAB_MUTANTS, ids=[f"{lab}/{mutant.name}" for lab, mutant in LAB_MUTANTS]
 )
-def test_a_usual_mistake_is_caught(mutant: Path) -> None:
+def test_a_usual_mistake_is_caught(lab: str, mutant: Mutant, tmp_path: Path) -> None:
     """A solution with one deliberate mistake fails a check that says what is wrong."""
-    docstring = mutant.read_text(encoding="utf-8").splitlines()[0]
-    assert docstring.startswith('"""'), "a mutant names its mistake in its first line"
-    result = run_checks(mutant, LABS / mutant.parent.name / "checks.py")
+    path = tmp_path / lab / f"{mutant.name}.py"
+    path.parent.mkdir()
+    path.write_text(_mutant_text(lab, mutant), encoding="utf-8")
+    result = run_checks(path, LABS / lab / "checks.py")
     failing = [c for c in result.checks if not c.passed]
-    assert failing, f"{mutant.parent.name}/{mutant.name} passes every check: {docstring}"
+    assert failing, f"{lab}/{mutant.name} passes every check: {mutant.mistake}"
     assert all(c.message for c in failing)
     assert not result.problem, result.problem  # caught by a check, not by a crash
 
