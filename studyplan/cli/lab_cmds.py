@@ -68,7 +68,11 @@ def show(ctx: typer.Context, lab_id: str = LAB_ID, json_: bool = JSON_OPTION) ->
     out(f"follows   {lab.follows_title} [{lab.follows}]")
     out(f"time      about {duration(lab.minutes)}")
     started = lab.work_file.exists()
-    where = str(lab.work_file) if started else f"not started: 'studyplan lab start {lab.id}'"
+    where = (
+        str(lab.work_file)
+        if started
+        else f"none yet: 'studyplan lab start {lab.id}' copies the starter"
+    )
     out(f"file      {where}")
     out(f"hints     {lab.hints_shown} of {len(lab.hints)} shown ('studyplan lab hint {lab.id}')")
 
@@ -150,6 +154,8 @@ def _print_result(lab: LabView, result: RunResult, streamed: bool = False) -> No
         out(result.output.rstrip())
     passing = sum(c.passed for c in result.checks)
     total = len(result.checks)
+    if result.problem and any(c.message != result.problem for c in result.checks):
+        out(f"\n{result.problem}")
     if result.passed:
         out(f"\n{lab.id}: all {total} checks pass. Well done! ({result.duration_ms} ms)")
     else:

@@ -1,8 +1,11 @@
 """The process that runs a lab's checks on the learner's file (started by the runner).
 
-``python -m studyplan.labs.harness LAB_FILE CHECKS_FILE RESULTS_FD MEMORY_MB``
+``python -P -m studyplan.labs.harness LAB_FILE CHECKS_FILE RESULTS_FD MEMORY_MB SECONDS``
 
-It applies the memory limit, loads the checks, then the learner's file, runs each check in
+(``-P``: the learner's folder is not on the import path, so a ``random.py`` or ``numpy.py``
+there does not replace the real module.) It applies the memory limit, watches that the
+process that started it is still there (and ends itself and what it started when not, or
+when far past the time limit: nothing is left running if studyplan is killed), loads the checks, then the learner's file, runs each check in
 file order (random generators seeded), and writes one JSON line per event to ``RESULTS_FD``:
 ``plan`` (the check names), ``check`` (name, passed, message, duration_ms), ``curve`` (a loss
 curve) and ``done``; ``fatal`` when the learner's file cannot even be loaded. What the
@@ -13,12 +16,16 @@ Only the standard library and numpy are imported here, so a check starts fast.
 
 from __future__ import annotations
 
+import contextlib
+import importlib.machinery
 import importlib.util
 import json
 import os
 import random
 import re
+import signal
 import sys
+import threading
 import time
 import traceback
 from pathlib import Path
@@ -46,6 +53,43 @@ def _limit_memory(megabytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
+def _end_everything() -> None:
+    """Kill this process and everything it started (when it leads its own process group)."""
+    try:
+        if os.getpgrp() == os.getpid():
+            os.killpg(os.getpgrp(), signal.SIGKILL)
+    finally:
+        os._exit(1)
+
+
+def _watch_over(seconds: float) -> None:
+    """End the run if the process that started it is gone, or long past the time limit.
+
+    The runner enforces the limit; this covers a runner that was killed (kill -9, a closed
+    terminal): a learner's endless loop must not run on forever. The CPU limit covers code
+    that would keep this thread from running at all (a long call into C).
+    """
+    parent = os.getppid()
+    deadline = time.monotonic() + seconds + GRACE_SECONDS
+    with contextlib.suppress(ImportError, ValueError, OSError):
+        import resource
+
+        cpu = int(seconds + GRACE_SECONDS) + 1
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+
+    def watch() -> None:
+        while os.getppid() == parent and time.monotonic() < deadline:
+            time.sleep(0.2)
+        _end_everything()
+
+    if hasattr(os, "killpg"):
+        threading.Thread(target=watch, name="studyplan-watch", daemon=True).start()
+
+
+GRACE_SECONDS = 5.0
+"""Beyond the time limit, how long before the harness ends itself (the runner kills first)."""
+
+
 def _no_forks() -> None:
     """A process forked by the learner's code ends at once (it would run the checks twice)."""
     if hasattr(os, "register_at_fork"):
@@ -53,7 +97,9 @@ def _no_forks() -> None:
 
 
 def _load(path: Path, name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
+    # Python source whatever the file's name ends with (``--file answer.txt``).
+    loader = importlib.machinery.SourceFileLoader(name, str(path))
+    spec = importlib.util.spec_from_file_location(name, path, loader=loader)
     if spec is None or spec.loader is None:
         raise ImportError(f"cannot load {path}")
     module = importlib.util.module_from_spec(spec)
@@ -137,8 +183,10 @@ def run(lab_file: Path, checks_file: Path, reporter: Reporter) -> None:
     try:
         lab = _load(lab_file, "lab")
     except BaseException as exc:  # the learner's file: anything can happen while it loads
-        if isinstance(exc, SyntaxError):
+        if isinstance(exc, SyntaxError) and exc.lineno:
             message = f"syntax error at {learner_line(exc, lab_file)}: {exc.msg}"
+        elif isinstance(exc, SyntaxError | ValueError) and "null bytes" in str(exc):
+            message = "your file is not Python source (it holds NUL bytes: a binary file?)"
         else:
             message = f"your file fails when it is loaded: {describe_exception(exc, lab_file)}"
         reporter.send(event="fatal", message=message)
@@ -173,6 +221,7 @@ def main(argv: list[str]) -> int:
     """Entry point (see the module's docstring)."""
     lab_file, checks_file = Path(argv[0]).resolve(), Path(argv[1]).resolve()
     stream = os.fdopen(int(argv[2]), "w", encoding="utf-8")
+    _watch_over(float(argv[4]))
     _limit_memory(int(argv[3]))
     _no_forks()
     sys.setrecursionlimit(3000)
@@ -182,8 +231,11 @@ def main(argv: list[str]) -> int:
     finally:
         reporter.send(event="done")
         stream.close()
+        sys.stdout.flush()
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    code = main(sys.argv[1:])
+    # Not sys.exit: threads the learner's code left running must not keep the run waiting.
+    os._exit(code)

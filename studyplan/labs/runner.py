@@ -55,6 +55,8 @@ class RunResult:
     curves: dict[str, list[float]] = field(default_factory=dict)
     problem: str = ""
     """Why the run did not finish normally (time limit, a crash, a syntax error), if so."""
+    cancelled: bool = False
+    """Cut short by :func:`stop_all_checks` (studyplan was closing): says nothing of the code."""
 
     @property
     def passed(self) -> bool:
@@ -79,6 +81,9 @@ class RunResult:
             "curves": self.curves,
         }
 
+
+NOT_RUN = "did not run"
+"""The message of a check the run never reached (the run's ``problem`` says why)."""
 
 Listener = Callable[[CheckResult], None]
 """Called with each check's result as soon as it is known (from a reader thread)."""
@@ -105,7 +110,9 @@ def run_checks(
     started = time.perf_counter()
     read_end, write_end = os.pipe()
     try:
-        process = _start(lab_file, checks_file, write_end, limits)
+        with _RUNNING_LOCK:  # registered as it starts: stop_all_checks sees every process
+            process = _start(lab_file, checks_file, write_end, limits)
+            _RUNNING.add(process)
     finally:
         os.close(write_end)
     events = _Events(on_result)
@@ -122,6 +129,10 @@ def run_checks(
     except subprocess.TimeoutExpired:
         timed_out = True
     finally:
+        with _RUNNING_LOCK:
+            _RUNNING.discard(process)
+            cancelled = process in _STOPPED
+            _STOPPED.discard(process)
         _kill_group(process)
     for reader in readers:
         reader.join(5)
@@ -132,8 +143,28 @@ def run_checks(
         last = result.output.strip().splitlines()[-1:] or ["no output"]
         result.problem = f"the lab's checks could not run ({last[0]}): run 'studyplan lab verify'"
         result.checks = [CheckResult("the lab's checks load", False, result.problem)]
+    if cancelled:
+        result.cancelled = True
+        result.problem = "stopped: studyplan was closing"
     result.duration_ms = round((time.perf_counter() - started) * 1000)
     return result
+
+
+_RUNNING: set[subprocess.Popen[bytes]] = set()
+_STOPPED: set[subprocess.Popen[bytes]] = set()
+_RUNNING_LOCK = threading.Lock()
+
+
+def stop_all_checks() -> int:
+    """End every check this process is running now (the interface is closing); how many.
+
+    Each :func:`run_checks` waiting on one returns at once with the run cut short.
+    """
+    with _RUNNING_LOCK:  # held while signalling: none of these is reaped meanwhile
+        for process in _RUNNING:
+            _STOPPED.add(process)
+            _signal_group(process)
+        return len(_RUNNING)
 
 
 def _start(lab_file: Path, checks_file: Path, fd: int, limits: Limits) -> subprocess.Popen[bytes]:
@@ -155,12 +186,14 @@ def _start(lab_file: Path, checks_file: Path, fd: int, limits: Limits) -> subpro
     return subprocess.Popen(
         [
             sys.executable,
+            "-P",  # the learner's folder is not on the import path (a random.py there)
             "-m",
             "studyplan.labs.harness",
             str(lab_file),
             str(checks_file),
             str(fd),
             str(limits.memory_mb),
+            str(limits.seconds),
         ],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
@@ -172,11 +205,16 @@ def _start(lab_file: Path, checks_file: Path, fd: int, limits: Limits) -> subpro
     )
 
 
-def _kill_group(process: subprocess.Popen[bytes]) -> None:
-    """End the check process and anything it started (its session's process group)."""
+def _signal_group(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL the check process's group (its session): it and anything it started."""
     if hasattr(os, "killpg"):
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(process.pid, signal.SIGKILL)
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    """End the check process and anything it started, and reap it."""
+    _signal_group(process)
     if process.poll() is None:
         process.kill()
     process.wait()
@@ -231,8 +269,8 @@ class _Events:
         checks = list(self.checks)
         ran = {c.name for c in checks}
         for name in self.plan:
-            if name not in ran:
-                checks.append(CheckResult(name, False, problem or "did not run"))
+            if name not in ran:  # the reason is said once, in ``problem``
+                checks.append(CheckResult(name, False, NOT_RUN))
         if not checks and problem:
             checks.append(CheckResult("your file runs", False, problem))
         return RunResult(checks=checks, curves=dict(self.curves), problem=problem)

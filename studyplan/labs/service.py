@@ -9,6 +9,7 @@ records the attempt; a lab is *passed* once every check has passed.
 
 from __future__ import annotations
 
+import errno
 import json
 import shutil
 from dataclasses import dataclass, field
@@ -236,14 +237,19 @@ def start_lab(db: Database, lab_id: str) -> Started:
         _copy_starter(lab, path)
         created = True
     if not recorded:
-
-        def work(session: Session) -> None:
-            if session.get(LabProgress, lab.id) is None:
-                session.add(LabProgress(lab_id=lab.id, status=STARTED))
-
-        db.write(work)
+        _mark_started(db, lab.id)
         lab = get_lab(db, lab_id)
     return Started(lab, path, created)
+
+
+def _mark_started(db: Database, lab_id: str) -> None:
+    """Record that the lab is started (a passed lab stays passed)."""
+
+    def work(session: Session) -> None:
+        if session.get(LabProgress, lab_id) is None:
+            session.add(LabProgress(lab_id=lab_id, status=STARTED))
+
+    db.write(work)
 
 
 def _copy_starter(lab: LabView, path: Path) -> None:
@@ -278,10 +284,12 @@ def check_lab(
         raise UsageError(
             f"lab '{lab.id}' is not started: 'studyplan lab start {lab.id}' copies its starter"
         )
+    if file is not None and file.is_dir():
+        raise UsageError(f"{file} is a folder; give the path of a Python file")
     if file is not None and not file.is_file():
         raise NotFoundError(f"{file}: no such file")
     result = run_checks(target.resolve(), lab.checks_file, lab.limits, on_result)
-    if file is None:
+    if file is None and not result.cancelled:  # a run cut short by closing is no attempt
         record_attempt(db, lab.id, result)
         lab = get_lab(db, lab_id)
     return lab, result
@@ -373,23 +381,49 @@ class Reset:
 
 
 def reset_lab(db: Database, lab_id: str) -> Reset:
-    """Put the starter back, keeping the learner's file in ``labs/backups/``."""
+    """Put the starter back, keeping the learner's file in ``labs/backups/``.
+
+    A file that is already the starter needs no copy; a copy never replaces another (two
+    resets within a second get two names). The lab counts as started afterwards.
+    """
     lab = get_lab(db, lab_id)
     path = lab.work_file
     backup = None
-    if path.exists():
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        backup = paths.lab_workspace() / "backups" / f"{lab.id}-{stamp}.py"
-        try:
-            backup.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, backup)
-        except OSError as exc:
-            raise UsageError(
-                f"cannot keep a copy of {path} in {backup.parent} ({exc.strerror}); "
-                "nothing was reset"
-            ) from None
+    if path.exists() and not _same_bytes(path, lab.folder / "starter.py"):
+        backup = _keep_copy(lab, path)
     _copy_starter(lab, path)
+    _mark_started(db, lab.id)
     return Reset(path, backup)
+
+
+def _same_bytes(one: Path, other: Path) -> bool:
+    try:
+        return one.read_bytes() == other.read_bytes()
+    except OSError:
+        return False
+
+
+def _keep_copy(lab: LabView, path: Path) -> Path:
+    """Copy ``path`` to a new file in ``labs/backups/`` (never over an older copy)."""
+    folder = paths.lab_workspace() / "backups"
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for number in range(1, 1000):
+            backup = folder / (
+                f"{lab.id}-{stamp}.py" if number == 1 else f"{lab.id}-{stamp}-{number}.py"
+            )
+            try:
+                with backup.open("xb") as copy, path.open("rb") as original:
+                    shutil.copyfileobj(original, copy)
+                return backup
+            except FileExistsError:
+                continue
+        raise OSError(errno.EEXIST, "too many copies in the same second")
+    except OSError as exc:
+        raise UsageError(
+            f"cannot keep a copy of {path} in {folder} ({exc.strerror}); nothing was reset"
+        ) from None
 
 
 def work_text(lab: LabView) -> str:

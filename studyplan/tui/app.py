@@ -299,6 +299,7 @@ class StudyplanApp(App[None]):
         failures: list[BaseException] = []
         screen = self.main_screen
         screen.links.cancel()
+        await self._close_labs()
         pending = screen.notes.take_pending()
         if pending is not None:
             screen.notes.submit(pending, failed=lambda _exc: self._keep_draft(pending))
@@ -309,7 +310,7 @@ class StudyplanApp(App[None]):
         if interactive and self.kept_drafts and not self._quit_anyway:
             self._quit_anyway = True
             self.notify(
-                f"Your note could not be saved; it is kept in {self.kept_drafts[-1]}. "
+                f"Your text could not be saved; it is kept in {self.kept_drafts[-1]}. "
                 "Press q again to quit.",
                 severity="error",
                 timeout=30,
@@ -323,13 +324,26 @@ class StudyplanApp(App[None]):
             watchdog.start()
         self.exit(return_code=128 + signum if signum is not None else 0)
 
+    async def _close_labs(self) -> None:
+        """Stop running checks; save typing in open lab screens (a draft if it cannot be)."""
+        from studyplan.labs.runner import stop_all_checks
+        from studyplan.tui.screens.lab_screen import LabScreen
+
+        stop_all_checks()
+        for screen in self.screen_stack:
+            if isinstance(screen, LabScreen) and not await screen.save_for_closing():
+                self._keep_text(screen.file_text, f"lab-{screen.lab.id}")
+
     def _keep_draft(self, pending: PendingNote) -> None:
+        self._keep_text(pending.body, pending.ref)
+
+    def _keep_text(self, body: str, ref: str) -> None:
         from studyplan.services.external_editor import keep_draft
 
         try:
-            self.kept_drafts.append(keep_draft(pending.body, pending.ref))
+            self.kept_drafts.append(keep_draft(body, ref))
         except Exception as exc:  # not even the temporary folder: say so, keep the interface
-            self.log.error(f"cannot keep the note's draft: {exc!r}")
+            self.log.error(f"cannot keep a draft of {ref}: {exc!r}")
 
     def _listen_for_signals(self) -> None:
         """SIGTERM, SIGHUP and SIGINT close the interface as ``q`` does."""

@@ -114,6 +114,41 @@ def test_reset_keeps_the_learners_file(env: dict[str, str]) -> None:
     assert path.read_text() == (LABS / "conv-pool/starter.py").read_text()
 
 
+def test_two_resets_in_a_second_keep_two_copies(env: dict[str, str]) -> None:
+    ok("lab", "start", "conv-pool", env=env)
+    path = Path(env["STUDYPLAN_HOME"]) / "labs" / "conv-pool.py"
+    path.write_text("first attempt\n")
+    ok("lab", "reset", "conv-pool", env=env)
+    path.write_text("second attempt\n")
+    ok("lab", "reset", "conv-pool", env=env)
+    ok("lab", "reset", "conv-pool", env=env)  # the starter itself: nothing to keep
+    kept = sorted(p.read_text() for p in (path.parent / "backups").glob("conv-pool-*.py"))
+    assert kept == ["first attempt\n", "second attempt\n"]
+
+
+def test_reset_and_show_of_a_lab_never_started(env: dict[str, str]) -> None:
+    assert "file      none yet: 'studyplan lab start edge-filter'" in ok(
+        "lab", "show", "edge-filter", env=env
+    )
+    ok("lab", "reset", "edge-filter", env=env)
+    listed = json.loads(ok("lab", "list", "--json", env=env))
+    assert next(lab for lab in listed if lab["id"] == "edge-filter")["status"] == "started"
+
+
+def test_check_of_a_folder_or_a_binary_file(env: dict[str, str], tmp_path: Path) -> None:
+    folder = run_cli("lab", "check", "edge-filter", "--file", str(tmp_path), env=env)
+    assert folder.returncode == 1
+    assert folder.stderr.strip() == (
+        f"studyplan: usage error: {tmp_path} is a folder; give the path of a Python file"
+    )
+    binary = tmp_path / "answer.bin"
+    binary.write_bytes(bytes(range(256)))
+    result = run_cli("lab", "check", "edge-filter", "--file", str(binary), env=env)
+    assert result.returncode == 1
+    assert "your file is not Python source (it holds NUL bytes: a binary file?)" in result.stdout
+    assert result.stdout.count("NUL bytes") == 1  # said once, not once per check
+
+
 def test_verify_for_maintainers(env: dict[str, str]) -> None:
     out = ok("lab", "verify", "mazur-example", env=env)
     assert "ok  mazur-example" in out and "1 sound" in out

@@ -25,6 +25,20 @@ from .conftest import AppFactory, settle, wait_until
 LABS = Path(__file__).resolve().parents[2] / "data" / "labs"
 
 
+def processes_running(path: Path) -> list[int]:
+    """Processes whose command line names ``path`` (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and str(path) in (entry / "cmdline").read_bytes().decode(
+                errors="replace"
+            ):
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
 async def open_lab(pilot: Pilot[Any], lab_id: str) -> LabScreen:
     """From the main screen: go to the lab's step, put the cursor on it, press enter."""
     app = pilot.app
@@ -109,6 +123,80 @@ async def test_typing_is_saved_to_the_file(app_factory: AppFactory) -> None:
         assert path.read_text() == screen.code.text and not screen.unsaved
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, MainScreen), "the steps")
+
+
+async def test_typing_just_before_quitting_is_saved(app_factory: AppFactory) -> None:
+    app = app_factory()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await open_lab(pilot, "perceptron-nand")
+        await pilot.press(*"# last words", "ctrl+q")  # long before the save after typing
+        await wait_until(pilot, lambda: not app.is_running, "the interface to close")
+    assert work_file("perceptron-nand").read_text().startswith("# last words")
+
+
+async def test_quitting_during_a_check_stops_it_and_records_nothing(
+    app_factory: AppFactory, db: Database
+) -> None:
+    path = work_file("sigmoid-forward")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("def layer_forward(A, W, b):\n    while True:\n        pass\n")
+    app = app_factory()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await open_lab(pilot, "sigmoid-forward")
+        await pilot.press("f5")
+        await wait_until(pilot, lambda: bool(processes_running(path)), "the check to start")
+        await pilot.press("ctrl+q")
+        await wait_until(pilot, lambda: not app.is_running, "the interface to close")
+    assert processes_running(path) == []  # stopped, not left to its 10 s limit
+    assert get_lab(db, "sigmoid-forward").attempts == 0  # a run cut short is no attempt
+
+
+async def test_going_back_during_a_check_keeps_the_attempt(
+    app_factory: AppFactory, db: Database
+) -> None:
+    app = app_factory()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await open_lab(pilot, "xor-backprop")
+        await pilot.press("f5", "escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, MainScreen), "the steps")
+        await wait_until(pilot, lambda: get_lab(db, "xor-backprop").attempts == 1, "the attempt")
+        await settle(pilot)
+        assert app.is_running and isinstance(app.screen, MainScreen)
+
+
+async def test_a_file_its_code_deleted_is_written_back(app_factory: AppFactory) -> None:
+    path = work_file("stable-sigmoid")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = (LABS / "stable-sigmoid/solution.py").read_text()
+    text += "\nimport os\nos.remove(__file__)\n"
+    path.write_text(text)
+    app = app_factory()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await open_lab(pilot, "stable-sigmoid")
+        await pilot.press("f5")
+        await wait_until(pilot, lambda: path.exists() and path.read_text() == text, "the file back")
+
+
+@pytest.mark.parametrize("size", [(40, 12), (100, 14), (80, 16)])
+async def test_short_terminals_keep_the_code_and_the_results(
+    app_factory: AppFactory, size: tuple[int, int]
+) -> None:
+    app = app_factory()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = await open_lab(pilot, "perceptron-nand")
+        await pilot.press("f5")
+        await wait_until(pilot, lambda: "checks pass" in results_text(screen), "the results")
+        await settle(pilot)
+        assert screen.code.region.height >= 3
+        assert screen.query_one("#lab-results").region.height >= 3
+        await pilot.press("f6")
+        if not screen.query_one("#lab-brief").display:  # the hint comes as a message
+            await wait_until(pilot, lambda: bool(app._notifications), "the hint")
 
 
 async def test_reset_asks_and_keeps_the_learners_file(app_factory: AppFactory) -> None:
@@ -202,7 +290,7 @@ async def test_a_file_that_is_not_text_shows_one_message_and_the_steps_stay(
     assert path.read_bytes() == b"def f():\n    return '\xff\xfe'\n"  # nothing lost
 
 
-@pytest.mark.parametrize("size", [(100, 30)])
+@pytest.mark.parametrize("size", [(100, 30), (40, 12)])
 def test_lab_screen_snapshot(
     snap_compare: Any, app_factory: AppFactory, size: tuple[int, int]
 ) -> None:

@@ -12,6 +12,7 @@ import contextlib
 import os
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -83,6 +84,7 @@ class LabScreen(Screen[None]):
     CSS_PATH = Path(__file__).with_name("lab_screen.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [*LAB_BINDINGS]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-normal")]  # noqa: RUF012
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]  # noqa: RUF012
 
     def __init__(self, context: ScreenContext, opening: LabOpening) -> None:
         super().__init__()
@@ -189,6 +191,22 @@ class LabScreen(Screen[None]):
             self._save_timer.stop()
             self._save_timer = None
 
+    async def save_for_closing(self) -> bool:
+        """Write typing not yet saved (the interface is closing); False if it cannot be.
+
+        No dialog: the caller keeps the text as a draft and says where.
+        """
+        self._cancel_save()
+        if not self.unsaved:
+            return True
+        text = self.file_text
+        try:
+            self.known_mtime = await asyncio.to_thread(_write_atomically, self.path, text)
+        except OSError:
+            return False
+        self.saved_text = text
+        return True
+
     async def save_file(self) -> bool:
         """Write the editor's text to the file (in a thread); False if it could not be."""
         self._cancel_save()
@@ -241,15 +259,22 @@ class LabScreen(Screen[None]):
         if not await self.save_file():
             return
         self.checking = True
-        self.results.clear(f"Checking {self.lab.id}…")
-        self.run_worker(self._check_in_thread, thread=True, group="lab-check", exit_on_error=False)
+        results = self.results
+        results.clear(f"Checking {self.lab.id}…")
+        self.run_worker(
+            partial(self._check_in_thread, results),
+            thread=True,
+            group="lab-check",
+            exit_on_error=False,
+        )
 
-    def _check_in_thread(self) -> None:
+    def _check_in_thread(self, results: CheckResults) -> None:
         app = self.app
 
         def arrived(result: CheckResult) -> None:
-            with contextlib.suppress(RuntimeError):
-                app.call_from_thread(self.results.add, result)
+            if results.is_attached:
+                with contextlib.suppress(RuntimeError):
+                    app.call_from_thread(results.add, result)
 
         try:
             lab, run = check_lab(self.context.db, self.lab.id, on_result=arrived)
@@ -262,19 +287,39 @@ class LabScreen(Screen[None]):
 
     def _check_failed(self, exc: BaseException) -> None:
         self.checking = False
+        if not self.is_attached:  # the learner went back meanwhile
+            return
         self.results.clear("The check could not run.")
         self.context.show_error(exc)
 
     def _checked(self, lab: LabView, run: RunResult) -> None:
         self.checking = False
+        if not self.is_attached:  # the learner went back meanwhile: the attempt is kept
+            return
         newly_passed = run.passed and self.lab.status != PASSED
         self.lab = lab
         self.query_one("#lab-title", Static).update(self._title())
         self.results.finish(run)
+        if self.saved_text is not None and not self.path.exists():
+            self.run_worker(self._write_back(self.saved_text), group="lab-save")
         if run.curves:
             self.run_worker(self._show_curves(run.curves), group="lab-chart")
         if newly_passed:
             self.notify(f"{lab.title}: passed!", title="Lab passed", timeout=5, markup=False)
+
+    async def _write_back(self, text: str) -> None:
+        """The learner's code deleted its own file: write it again from the editor."""
+        try:
+            self.known_mtime = await asyncio.to_thread(_write_atomically, self.path, text)
+        except OSError as exc:
+            self.context.show_error(exc)
+            return
+        self.notify(
+            f"Your code deleted {self.path.name}; it is written back from the editor",
+            severity="warning",
+            timeout=8,
+            markup=False,
+        )
 
     async def _show_curves(self, curves: dict[str, list[float]]) -> None:
         if not curves:
@@ -302,8 +347,15 @@ class LabScreen(Screen[None]):
         self._show_hints(hints)
         if hint is None:
             self.notify("No more hints: F9 shows the solution", timeout=4, markup=False)
-        else:
+        elif self.query_one("#lab-brief").display:
             self.query_one("#lab-brief", VerticalScroll).scroll_end(animate=False)
+        else:  # a short, narrow terminal hides the brief: the hint comes as a message
+            self.notify(
+                visible(hint.text),
+                title=f"Hint {hint.number} of {hint.total}",
+                timeout=20,
+                markup=False,
+            )
 
     def _show_hints(self, hints: list[str]) -> None:
         text = Text()
