@@ -279,8 +279,8 @@ class _Events:
 def _why_stopped(limits: Limits, timed_out: bool, returncode: int | None) -> str:
     if timed_out:
         return (
-            f"stopped after the time limit of {limits.seconds:g} s: an endless loop, or far "
-            "too much work?"
+            f"stopped after the time limit of {limits.seconds:g} s: an endless loop, far "
+            "too much work, or waiting on something (input, a thread, another process)?"
         )
     if returncode is not None and returncode < 0:
         name = signal.Signals(-returncode).name if -returncode in signal.valid_signals() else ""
