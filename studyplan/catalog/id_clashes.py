@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, SQLModel, col, select
 
+from studyplan.catalog.loader import CatalogInvalid, CatalogIssue, format_loc
 from studyplan.catalog.semantic_checks import Problem
 from studyplan.db.models import Resource, Step
 
@@ -36,3 +38,29 @@ def clash_problems(
         for loc, rid in ids
         if rid in owners
     ]
+
+
+def rows_with_curriculum(
+    session: Session, table_name: str, fields: Iterable[str]
+) -> dict[str, dict[str, Any]]:
+    """Every row of ``table_name`` (resources or labs) by id: ``fields`` and ``curriculum``."""
+    table = SQLModel.metadata.tables[table_name]
+    steps = SQLModel.metadata.tables["step"]
+    query = sa_select(table.c.id, *[table.c[k] for k in fields], steps.c.curriculum_id).join(
+        steps, steps.c.id == table.c.step_id
+    )
+    result: dict[str, dict[str, Any]] = {}
+    for row in session.execute(query).mappings():
+        data = dict(row)
+        data["curriculum"] = data.pop("curriculum_id")
+        result[data["id"]] = data
+    return result
+
+
+def refuse_clashes(
+    name: str, ids: Iterable[tuple[tuple[Any, ...], str]], owners: Mapping[str, str]
+) -> None:
+    """:class:`CatalogInvalid` listing every id in ``ids`` that ``owners`` says is taken."""
+    problems = clash_problems(ids, owners)
+    if problems:
+        raise CatalogInvalid([CatalogIssue(name, format_loc(loc), msg) for loc, msg in problems])

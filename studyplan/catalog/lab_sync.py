@@ -10,11 +10,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, SQLModel
 
+from studyplan.catalog.id_clashes import refuse_clashes, rows_with_curriculum
 from studyplan.catalog.lab_files import lab_folder
-from studyplan.catalog.loader import CatalogInvalid, CatalogIssue
 from studyplan.catalog.schema import CatalogSpec, LabSpec
 from studyplan.db.models import dump_json
 
@@ -45,7 +45,7 @@ def sync_labs(
 
     Returns the ids added, updated and retired.
     """
-    existing = _existing(session)
+    existing = rows_with_curriculum(session, "lab", _FIELDS)
     _refuse_foreign(catalog, existing, curriculum_id, str(source_file))
     added: list[str] = []
     updated: list[str] = []
@@ -94,33 +94,17 @@ def _row(spec: LabSpec, step_id: int, position: int, source_file: Path) -> dict[
     }
 
 
-def _existing(session: Session) -> dict[str, dict[str, Any]]:
-    labs = SQLModel.metadata.tables["lab"]
-    steps = SQLModel.metadata.tables["step"]
-    query = select(labs.c.id, *[labs.c[k] for k in _FIELDS], steps.c.curriculum_id).join(
-        steps, steps.c.id == labs.c.step_id
-    )
-    result: dict[str, dict[str, Any]] = {}
-    for row in session.execute(query).mappings():
-        data = dict(row)
-        data["curriculum"] = data.pop("curriculum_id")
-        result[data["id"]] = data
-    return result
-
-
 def _refuse_foreign(
     catalog: CatalogSpec, existing: dict[str, dict[str, Any]], curriculum_id: str, name: str
 ) -> None:
-    issues = [
-        CatalogIssue(
-            name,
-            f"steps[{i}].labs[{j}].id",
-            f"lab '{spec.id}' already belongs to curriculum '{existing[spec.id]['curriculum']}'; "
-            "rename it",
-        )
+    owners = {
+        lab_id: old["curriculum"]
+        for lab_id, old in existing.items()
+        if old["curriculum"] != curriculum_id
+    }
+    ids = (
+        (("steps", i, "labs", j, "id"), spec.id)
         for i, step in enumerate(catalog.steps)
         for j, spec in enumerate(step.labs)
-        if spec.id in existing and existing[spec.id]["curriculum"] != curriculum_id
-    ]
-    if issues:
-        raise CatalogInvalid(issues)
+    )
+    refuse_clashes(name, ids, owners)

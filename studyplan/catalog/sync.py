@@ -13,9 +13,8 @@ from typing import Any
 from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, SQLModel, col, select
 
-from studyplan.catalog.id_clashes import clash_problems
+from studyplan.catalog.id_clashes import refuse_clashes, rows_with_curriculum
 from studyplan.catalog.lab_sync import sync_labs
-from studyplan.catalog.loader import CatalogInvalid, CatalogIssue, format_loc
 from studyplan.catalog.schema import CatalogSpec, ResourceSpec
 from studyplan.catalog.vocabulary import PRIMARY_ID
 from studyplan.db.models import Curriculum, Step, dump_json, utcnow
@@ -181,21 +180,7 @@ def _sync_steps(session: Session, catalog: CatalogSpec, cid: str, now: Any) -> d
 
 
 def _existing_resources(session: Session) -> dict[str, dict[str, Any]]:
-    table = SQLModel.metadata.tables["resource"]
-    steps = SQLModel.metadata.tables["step"]
-    columns = [
-        table.c.id,
-        table.c.origin,
-        *[table.c[k] for k in _SYNCED_FIELDS],
-        steps.c.curriculum_id,
-    ]
-    query = select(*columns).join(steps, steps.c.id == table.c.step_id)
-    result: dict[str, dict[str, Any]] = {}
-    for row in session.execute(query).mappings():
-        data = dict(row)
-        data["curriculum"] = data.pop("curriculum_id")
-        result[data["id"]] = data
-    return result
+    return rows_with_curriculum(session, "resource", ("origin", *_SYNCED_FIELDS))
 
 
 def _check_foreign_ids(
@@ -212,6 +197,4 @@ def _check_foreign_ids(
         for i, step in enumerate(catalog.steps)
         for j, spec in enumerate(step.resources)
     )
-    problems = clash_problems(ids, owners)
-    if problems:
-        raise CatalogInvalid([CatalogIssue(name, format_loc(loc), msg) for loc, msg in problems])
+    refuse_clashes(name, ids, owners)

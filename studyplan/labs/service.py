@@ -392,7 +392,8 @@ def reset_lab(db: Database, lab_id: str) -> Reset:
     if path.exists() and not _same_bytes(path, lab.folder / "starter.py"):
         backup = _keep_copy(lab, path)
     _copy_starter(lab, path)
-    _mark_started(db, lab.id)
+    if lab.status == NOT_STARTED:
+        _mark_started(db, lab.id)
     return Reset(path, backup)
 
 

@@ -331,7 +331,7 @@ class StudyplanApp(App[None]):
 
         stop_all_checks()
         for screen in self.screen_stack:
-            if isinstance(screen, LabScreen) and not await screen.save_for_closing():
+            if isinstance(screen, LabScreen) and not await screen.save_file(report=False):
                 self._keep_text(screen.file_text, f"lab-{screen.lab.id}")
 
     def _keep_draft(self, pending: PendingNote) -> None:

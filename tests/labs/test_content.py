@@ -131,3 +131,28 @@ def test_the_mazur_solution_reproduces_the_published_figures() -> None:
     # 0.2910277737 with the original w5..w8 as its text says; 0.0000351085 at the end
     assert abs(errors[1] - 0.2910277737) < 1e-9
     assert abs(errors[-1] - 0.0000351085) / 0.0000351085 < 1e-4
+
+
+def test_another_curriculum_cannot_take_a_lab_id(lab_db: Database, tmp_path: Path) -> None:
+    """An imported catalog whose lab ids the main catalog already uses is refused, by place."""
+    import yaml
+
+    from studyplan.catalog.loader import CatalogInvalid
+    from studyplan.services.catalog_admin import import_catalog
+
+    data = yaml.safe_load((LABS.parent / "resources.yaml").read_text(encoding="utf-8"))
+    data["source"]["title"] = "Another course"
+    for step in data["steps"]:
+        for resource in step["resources"]:
+            resource["id"] = f"other-{resource['id']}"
+        for lab in step.get("labs", []):
+            lab["follows"] = f"other-{lab['follows']}"
+    other = tmp_path / "other.yaml"
+    other.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    (tmp_path / "labs").symlink_to(LABS)
+    with pytest.raises(CatalogInvalid) as refused:
+        import_catalog(lab_db, other)
+    first = refused.value.issues[0]
+    assert first.where == "steps[0].labs[0].id"
+    assert first.message == "'perceptron-nand' already belongs to curriculum 'main'; rename it"
+    assert len(refused.value.issues) == len(list_labs(lab_db))

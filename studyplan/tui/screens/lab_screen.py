@@ -191,24 +191,11 @@ class LabScreen(Screen[None]):
             self._save_timer.stop()
             self._save_timer = None
 
-    async def save_for_closing(self) -> bool:
-        """Write typing not yet saved (the interface is closing); False if it cannot be.
+    async def save_file(self, *, report: bool = True) -> bool:
+        """Write the editor's text to the file (in a thread); False if it could not be.
 
-        No dialog: the caller keeps the text as a draft and says where.
+        ``report=False`` (the interface is closing): no dialog, the caller keeps a draft.
         """
-        self._cancel_save()
-        if not self.unsaved:
-            return True
-        text = self.file_text
-        try:
-            self.known_mtime = await asyncio.to_thread(_write_atomically, self.path, text)
-        except OSError:
-            return False
-        self.saved_text = text
-        return True
-
-    async def save_file(self) -> bool:
-        """Write the editor's text to the file (in a thread); False if it could not be."""
         self._cancel_save()
         if not self.unsaved:
             return True
@@ -216,7 +203,8 @@ class LabScreen(Screen[None]):
         try:
             written = await asyncio.to_thread(_write_atomically, self.path, text)
         except OSError as exc:
-            self.context.show_error(exc)
+            if report:
+                self.context.show_error(exc)
             return False
         self.saved_text = text
         self.known_mtime = written
