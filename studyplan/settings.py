@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import os
 import tomllib
+from datetime import tzinfo
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, PrivateAttr, ValidationError
+from pydantic import Field, PrivateAttr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from studyplan import paths
 from studyplan.errors import SettingsError
 
 ENV_PREFIX = "STUDYPLAN_"
+
+FULL_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 class Settings(BaseSettings):
@@ -58,12 +61,46 @@ class Settings(BaseSettings):
         "before the first change of each day); 0 turns the daily copy off.",
     )
     theme: str = Field("", description="The interface's colour theme; empty means the default.")
+    timezone: str = Field(
+        "",
+        description="IANA time zone of the plan, statistics and calendar (e.g. Europe/Paris); "
+        "empty means the system's.",
+    )
+    week_start: str = Field(
+        "monday",
+        pattern="^(monday|tuesday|wednesday|thursday|friday|saturday|sunday)$",
+        description="The first day of the week in the plan, the statistics and the heatmap.",
+    )
+    study_time: str = Field(
+        "19:00",
+        pattern="^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        description="When a study session starts on a study day (HH:MM), for the calendar export.",
+    )
+    streaks: bool = Field(
+        False,
+        description="Show study streaks in the statistics (days outside your study days never "
+        "break one).",
+    )
     keys: dict[str, str] = Field(
         default_factory=dict,
         description='Key remapping for the interface: binding id to key(s), e.g. done = "x".',
     )
 
     _source: str = PrivateAttr("")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        if value:
+            from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(
+                    f"unknown time zone '{value}'; use an IANA name such as Europe/Paris or UTC"
+                ) from None
+        return value
 
     @classmethod
     def settings_customise_sources(
@@ -91,6 +128,18 @@ class Settings(BaseSettings):
     def catalog_path(self) -> Path:
         """The catalog file to load, defaults applied."""
         return Path(self.catalog).expanduser() if self.catalog else paths.bundled_catalog()
+
+    @property
+    def first_weekday(self) -> int:
+        """The first day of the week: 0 Monday … 6 Sunday."""
+        return FULL_WEEKDAYS.index(self.week_start)
+
+    @property
+    def zone(self) -> tzinfo:
+        """The learner's time zone (the setting, else the system's)."""
+        from studyplan.clock import zone
+
+        return zone(self.timezone)
 
     @property
     def editor_command(self) -> str:
@@ -143,6 +192,13 @@ _KIND = {
     "int_from_float": "a whole number",
     "dict_type": "a table",
     "greater_than_equal": "0 or more",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+}
+
+_PATTERN_HINT = {
+    "week_start": "a day of the week in full, such as monday or sunday",
+    "study_time": "a time of day as HH:MM, such as 19:00",
 }
 
 
@@ -155,6 +211,11 @@ def _describe(exc: ValidationError, path: Path, values: dict[str, Any]) -> str:
     if first["type"] == "extra_forbidden":
         known = ", ".join(sorted(Settings.model_fields))
         message = f"{where}: unknown setting '{name}'; known: {known}"
+    elif first["type"] == "string_pattern_mismatch" and name in _PATTERN_HINT:
+        message = f"{where}: setting '{name}' must be {_PATTERN_HINT[name]}"
+    elif first["type"] == "value_error":
+        reason = str(first["msg"]).removeprefix("Value error, ")
+        message = f"{where}: setting '{name}': {reason}"
     else:
         kind = _KIND.get(first["type"], first["msg"].lower())
         if len(first["loc"]) > 1:

@@ -15,7 +15,15 @@ from types import FrameType
 import typer
 
 from studyplan import __version__
-from studyplan.cli import catalog_cmds, lab_cmds, links_cmd, locate_cmd, notes_cmds, study_cmds
+from studyplan.cli import (
+    catalog_cmds,
+    lab_cmds,
+    links_cmd,
+    locate_cmd,
+    notes_cmds,
+    plan_cmds,
+    study_cmds,
+)
 from studyplan.cli.common import CliState, err, open_db, settings, state
 
 app = typer.Typer(
@@ -66,6 +74,7 @@ study_cmds.register(app)
 notes_cmds.register(app)
 locate_cmd.register(app)
 app.command("add")(catalog_cmds.add)
+app.command("plan")(plan_cmds.plan)
 app.add_typer(catalog_cmds.app, name="catalog")
 app.add_typer(links_cmd.app, name="links")
 app.add_typer(lab_cmds.app, name="lab")

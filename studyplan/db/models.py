@@ -7,7 +7,7 @@ schema works on SQLite and on other SQLAlchemy databases.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
@@ -241,3 +241,20 @@ class LabAttempt(SQLModel, table=True):
     failing: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
     """The names of the checks that did not pass (JSON list)."""
     duration_ms: int = 0
+
+
+class Pace(SQLModel, table=True):
+    """The learner's chosen pace: a budget of minutes on each chosen day, from a start date."""
+
+    model_config = DEFERRED  # type: ignore[assignment]
+
+    id: int | None = Field(default=None, primary_key=True)
+    minutes_per_day: int
+    """The most a study day holds."""
+    hours_per_week: float | None = None
+    """What the learner asked for, when they gave hours per week (shown back to them)."""
+    days: str = Field(default="mon,tue,wed,thu,fri,sat,sun", max_length=40)
+    """The study days, comma-separated three-letter names, Monday first."""
+    start: date
+    """No session is planned before this day."""
+    updated_at: datetime = Field(default_factory=utcnow)

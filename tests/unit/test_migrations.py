@@ -129,6 +129,30 @@ def test_the_lab_tables_come_and_go_with_revision_0007(home: Path, settings: Set
     with sqlite3.connect(file) as conn:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         assert {"lab", "lab_progress", "lab_attempt"} <= tables
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0007",)
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (
+            revision.HEAD,
+        )
+    assert get_resource(upgraded, "intro-video").status == "done"
+    upgraded.dispose()
+
+
+def test_the_pace_table_comes_and_goes_with_revision_0008(home: Path, settings: Settings) -> None:
+    """0007 -> 0008 adds the pace without touching progress; the downgrade removes only it."""
+    from studyplan.services.progress import set_status
+
+    db = open_workspace(settings)
+    file = db.file
+    assert file is not None
+    set_status(db, "intro-video", "done")
+    migrate.downgrade(db.engine, "0007")
+    with sqlite3.connect(file) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert "pace" not in tables
+        assert conn.execute("SELECT status FROM progress").fetchall() == [("done",)]
+    db.dispose()
+    upgraded = open_workspace(settings)
+    with sqlite3.connect(file) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert "pace" in tables
     assert get_resource(upgraded, "intro-video").status == "done"
     upgraded.dispose()

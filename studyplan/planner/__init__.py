@@ -1,0 +1,1 @@
+"""The study plan: the learner's pace, the schedule built from it, statistics and exports."""

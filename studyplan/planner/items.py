@@ -1,0 +1,129 @@
+"""What is left to study: every unfinished resource and lab, in the order of the plan.
+
+In-progress resources and started labs come first; then the rest in step order, each lab
+right after the resource it follows. Minutes studied with the timer count against an item's
+estimate.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, literal
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col
+
+from studyplan.catalog.vocabulary import PRIMARY_ID
+from studyplan.db.models import Lab, LabProgress, Progress, Resource, Step, StudySession
+from studyplan.planner.schedule import PlanItem
+
+UNFINISHED = ("todo", "in_progress")
+
+_LAST = 2**62
+"""Sort position of a lab whose resource is unknown: the end of its step."""
+
+
+def step_label(curriculum: str, number: int) -> str:
+    """``3``, or ``other-course/3`` for a step of an imported curriculum."""
+    return str(number) if curriculum == PRIMARY_ID else f"{curriculum}/{number}"
+
+
+def _studied_seconds(session: Session) -> dict[str, int]:
+    query: Any = (
+        sa_select(col(StudySession.resource_id), func.sum(col(StudySession.seconds)))
+        .where(col(StudySession.ended_at).is_not(None))
+        .group_by(col(StudySession.resource_id))
+    )
+    return {rid: int(seconds or 0) for rid, seconds in session.execute(query)}
+
+
+def _resource_rows(session: Session) -> Any:
+    status = func.coalesce(col(Progress.status), "todo")
+    query: Any = (
+        sa_select(
+            col(Resource.id),
+            col(Resource.title),
+            col(Resource.minutes),
+            col(Resource.url),
+            col(Resource.advice),
+            col(Resource.position),
+            col(Step.curriculum_id),
+            col(Step.number),
+            status.label("status"),
+        )
+        .join(Step, col(Step.id) == col(Resource.step_id))
+        .outerjoin(Progress, col(Progress.resource_id) == col(Resource.id))
+        .where(
+            col(Resource.retired_at).is_(None),
+            col(Step.retired_at).is_(None),
+            status.in_(UNFINISHED),
+        )
+    )
+    return session.execute(query)
+
+
+def _lab_rows(session: Session) -> Any:
+    followed = Resource.__table__.alias("followed")  # type: ignore[attr-defined]
+    query: Any = (
+        sa_select(
+            col(Lab.id),
+            col(Lab.title),
+            col(Lab.minutes),
+            col(Lab.position),
+            func.coalesce(followed.c.position, literal(_LAST)).label("after"),
+            col(Step.curriculum_id),
+            col(Step.number),
+            func.coalesce(col(LabProgress.status), "not_started").label("status"),
+        )
+        .join(Step, col(Step.id) == col(Lab.step_id))
+        .outerjoin(followed, followed.c.id == col(Lab.follows))
+        .outerjoin(LabProgress, col(LabProgress.lab_id) == col(Lab.id))
+        .where(
+            col(Lab.retired_at).is_(None),
+            col(Step.retired_at).is_(None),
+            func.coalesce(col(LabProgress.status), "") != "passed",
+        )
+    )
+    return session.execute(query)
+
+
+def _curriculum_order(curriculum: str) -> tuple[bool, str]:
+    return (curriculum != PRIMARY_ID, curriculum)
+
+
+def plan_items(session: Session) -> list[PlanItem]:
+    """Every unfinished resource and lab, begun ones first, then in study order."""
+    studied = _studied_seconds(session)
+    keyed: list[tuple[Any, PlanItem]] = []
+    for r in _resource_rows(session):
+        begun = r.status == "in_progress"
+        left = r.minutes - studied.get(r.id, 0) // 60
+        item = PlanItem(
+            "resource",
+            r.id,
+            r.title,
+            left,
+            step_label(r.curriculum_id, r.number),
+            r.url,
+            r.status,
+            True,
+            r.advice,
+        )
+        order = (*_curriculum_order(r.curriculum_id), r.number, r.position, 0, 0)
+        keyed.append(((not begun, order), item))
+    for lab in _lab_rows(session):
+        begun = lab.status == "started"
+        item = PlanItem(
+            "lab",
+            lab.id,
+            lab.title,
+            lab.minutes,
+            step_label(lab.curriculum_id, lab.number),
+            "",
+            lab.status,
+            False,
+        )
+        order = (*_curriculum_order(lab.curriculum_id), lab.number, lab.after, 1, lab.position)
+        keyed.append(((not begun, order), item))
+    keyed.sort(key=lambda pair: pair[0])
+    return [item for _, item in keyed]

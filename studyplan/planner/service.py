@@ -1,0 +1,244 @@
+"""The plan use cases: store the learner's pace, and build the schedule from today."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime, tzinfo
+
+from sqlmodel import Session, col, select
+
+from studyplan import clock
+from studyplan.db.database import Database
+from studyplan.db.models import Pace, utcnow
+from studyplan.errors import UsageError
+from studyplan.planner.items import plan_items
+from studyplan.planner.schedule import Pace as SchedulePace
+from studyplan.planner.schedule import PlanItem, PlanTooLongError, StudyDay, schedule
+
+ALL_DAYS = ",".join(clock.WEEKDAYS)
+MAX_MINUTES_PER_DAY = 24 * 60
+MAX_HOURS_PER_WEEK = 7 * 24
+
+
+@dataclass(frozen=True)
+class PaceView:
+    """The stored pace, as the learner chose it."""
+
+    minutes_per_day: int
+    hours_per_week: float | None
+    days: tuple[str, ...]
+    start: date
+    updated_at: datetime | None = None
+
+    @property
+    def weekdays(self) -> frozenset[int]:
+        """The study days as weekday numbers (0 = Monday)."""
+        return frozenset(clock.WEEKDAYS.index(d) for d in self.days)
+
+    @property
+    def minutes_per_week(self) -> int:
+        """The budget of a whole week."""
+        return self.minutes_per_day * len(self.days)
+
+    def describe(self) -> str:
+        """``5 h a week: 100 min on mon, wed, sat, from 2027-01-04``."""
+        per_day = f"{self.minutes_per_day} min on {', '.join(self.days)}"
+        if self.hours_per_week is not None:
+            return f"{self.hours_per_week:g} h a week: {per_day}, from {self.start}"
+        return f"{per_day}, from {self.start}"
+
+
+@dataclass
+class Plan:
+    """The schedule from ``first`` for what is left, at the stored pace."""
+
+    pace: PaceView | None
+    today: date
+    first: date
+    items: list[PlanItem]
+    days: list[StudyDay] = field(default_factory=list)
+
+    @property
+    def minutes_left(self) -> int:
+        """Minutes planned in all (the time still needed)."""
+        return sum(d.minutes for d in self.days)
+
+    @property
+    def finish(self) -> date | None:
+        """The last planned day, if anything is left and a pace is set."""
+        return self.days[-1].day if self.days else None
+
+    def scheduled(self) -> dict[str, list[date]]:
+        """Each planned item's days, by item id."""
+        found: dict[str, list[date]] = {}
+        for day in self.days:
+            for part in day.parts:
+                found.setdefault(part.item.id, []).append(day.day)
+        return found
+
+    def weeks(self, first_weekday: int) -> list[tuple[date, list[StudyDay]]]:
+        """The planned days grouped by week (each week's first day, then its days)."""
+        grouped: list[tuple[date, list[StudyDay]]] = []
+        for day in self.days:
+            start = clock.week_start(day.day, first_weekday)
+            if not grouped or grouped[-1][0] != start:
+                grouped.append((start, []))
+            grouped[-1][1].append(day)
+        return grouped
+
+
+def parse_days(text: str) -> tuple[str, ...]:
+    """``mon,wed,sat`` -> ``("mon", "wed", "sat")`` in week order; full names work too."""
+    names = [part.strip().lower() for part in text.split(",") if part.strip()]
+    if not names:
+        raise UsageError("--days: choose at least one day, e.g. --days mon,wed,sat")
+    days = set()
+    for name in names:
+        short = name[:3]
+        if short not in clock.WEEKDAYS or not _full_name(short).startswith(name):
+            raise UsageError(
+                f"--days: '{name}' is not a day; use {', '.join(clock.WEEKDAYS)}, comma-separated"
+            )
+        days.add(short)
+    return tuple(d for d in clock.WEEKDAYS if d in days)
+
+
+def _full_name(short: str) -> str:
+    full = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    return full[clock.WEEKDAYS.index(short)]
+
+
+def _per_day(hours_per_week: float, days: int) -> int:
+    if not math.isfinite(hours_per_week) or not 0 < hours_per_week <= MAX_HOURS_PER_WEEK:
+        raise UsageError(
+            f"--hours-per-week: {hours_per_week:g} is not a pace; give more than 0 and at most "
+            f"{MAX_HOURS_PER_WEEK}"
+        )
+    minutes = round(hours_per_week * 60 / days)
+    if minutes < 1:
+        raise UsageError(
+            f"--hours-per-week: {hours_per_week:g} h over {days} days is under a minute a day; "
+            "give more hours"
+        )
+    if minutes > MAX_MINUTES_PER_DAY:
+        raise UsageError(
+            f"--hours-per-week: {hours_per_week:g} h over {days} days is more than 24 h a day; "
+            "choose more days or fewer hours"
+        )
+    return minutes
+
+
+def _check_minutes(minutes: int) -> None:
+    if not 0 < minutes <= MAX_MINUTES_PER_DAY:
+        raise UsageError(
+            f"--minutes-per-day: {minutes} is not a pace; give 1 to {MAX_MINUTES_PER_DAY}"
+        )
+
+
+def _stored(session: Session) -> Pace | None:
+    return session.execute(select(Pace).order_by(col(Pace.id))).scalars().first()
+
+
+def _view(row: Pace) -> PaceView:
+    days = tuple(d for d in row.days.split(",") if d in clock.WEEKDAYS) or clock.WEEKDAYS
+    return PaceView(row.minutes_per_day, row.hours_per_week, days, row.start, row.updated_at)
+
+
+def get_pace(db: Database) -> PaceView | None:
+    """The stored pace, if the learner has set one."""
+    with db.read() as session:
+        row = _stored(session)
+        return _view(row) if row is not None else None
+
+
+@dataclass(frozen=True)
+class PaceChange:
+    """The pace after ``studyplan plan`` with options, and warnings to show."""
+
+    pace: PaceView
+    warnings: list[str]
+
+
+def set_pace(
+    db: Database,
+    today: date,
+    *,
+    hours_per_week: float | None = None,
+    minutes_per_day: int | None = None,
+    days: str | None = None,
+    start: date | None = None,
+) -> PaceChange:
+    """Store the pace; options not given keep their stored value.
+
+    The first pace needs hours per week or minutes per day. A start date in the past is
+    allowed (the plan starts today) with a warning.
+    """
+    if hours_per_week is not None and minutes_per_day is not None:
+        raise UsageError("give --hours-per-week or --minutes-per-day, not both")
+    chosen = parse_days(days) if days is not None else None
+    if minutes_per_day is not None:
+        _check_minutes(minutes_per_day)
+    warnings = []
+    if start is not None and start < today:
+        warnings.append(f"start date {start} is in the past; the plan starts today ({today})")
+
+    def work(session: Session) -> PaceView:
+        row = _stored(session)
+        if row is None and hours_per_week is None and minutes_per_day is None:
+            raise UsageError(
+                "no pace yet: say how much, e.g. studyplan plan --hours-per-week 5 "
+                "--days mon,wed,sat"
+            )
+        old = _view(row) if row is not None else None
+        new_days = chosen or (old.days if old else clock.WEEKDAYS)
+        hours = hours_per_week if hours_per_week is not None else None
+        if minutes_per_day is not None:
+            per_day = minutes_per_day
+        elif hours is not None:
+            per_day = _per_day(hours, len(new_days))
+        elif old is not None and old.hours_per_week is not None:
+            hours = old.hours_per_week
+            per_day = _per_day(hours, len(new_days))
+        else:
+            assert old is not None
+            per_day = old.minutes_per_day
+        if row is None:
+            row = Pace(minutes_per_day=per_day, start=start or today)
+        row.minutes_per_day = per_day
+        row.hours_per_week = hours
+        row.days = ",".join(new_days)
+        if start is not None:
+            row.start = start
+        row.updated_at = utcnow()
+        session.add(row)
+        session.flush()
+        return _view(row)
+
+    return PaceChange(db.write(work), warnings)
+
+
+def build_plan(db: Database, tz: tzinfo, now: datetime | None = None) -> Plan:
+    """The schedule from today (in ``tz``) for everything unfinished, at the stored pace."""
+    today = clock.today(tz, now)
+    with db.read() as session:
+        row = _stored(session)
+        pace = _view(row) if row is not None else None
+        items = plan_items(session)
+    return plan_from(items, pace, today)
+
+
+def plan_from(items: list[PlanItem], pace: PaceView | None, today: date) -> Plan:
+    """Lay ``items`` out at ``pace`` from today or the start date, whichever is later."""
+    first = max(today, pace.start) if pace else today
+    plan = Plan(pace, today, first, items)
+    if pace is None:
+        return plan
+    try:
+        plan.days = schedule(items, SchedulePace(pace.minutes_per_day, pace.weekdays), first)
+    except PlanTooLongError:
+        raise UsageError(
+            f"at {pace.minutes_per_day} min on {len(pace.days)} days a week the plan would end "
+            "after the year 9999; choose a faster pace"
+        ) from None
+    return plan
