@@ -67,3 +67,9 @@ class LinkCheckError(StudyplanError):
     """The link checker was given input it cannot use."""
 
     title = "link check error"
+
+
+class ExportError(StudyplanError):
+    """An export or import could not be written or read."""
+
+    title = "export error"

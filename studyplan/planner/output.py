@@ -1,0 +1,58 @@
+"""Writing a file whole or not at all: a temporary file beside it, then a rename."""
+
+from __future__ import annotations
+
+import errno
+import os
+import tempfile
+from pathlib import Path
+
+from studyplan.errors import ExportError
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write ``data`` (text as UTF-8) to ``path`` through a temporary file and a rename.
+
+    On failure nothing is left behind (neither a partial ``path`` nor the temporary file)
+    and :class:`ExportError` says what happened in one line.
+    """
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise ExportError(f"{path} is a folder; give a file name, e.g. {path / 'plan'}")
+    if not folder.is_dir():
+        raise ExportError(f"{folder}: no such folder; create it or choose another path")
+    temp = ""
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(raw)
+            handle.flush()
+            os.fsync(handle.fileno())
+        mode = _mode_of(path)
+        os.chmod(temp, mode)
+        os.replace(temp, path)
+        temp = ""
+    except OSError as exc:
+        raise ExportError(_explain(exc, path)) from None
+    finally:
+        if temp:
+            Path(temp).unlink(missing_ok=True)
+
+
+def _mode_of(path: Path) -> int:
+    """Keep the mode of a file being replaced; a new file gets 0644 less the umask."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _explain(exc: OSError, path: Path) -> str:
+    if exc.errno == errno.ENOSPC:
+        return f"{path}: the disk is full; nothing was written, free some space and try again"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"{path}: cannot write there ({exc.strerror}); choose a folder you can write to"
+    return f"{path}: cannot write ({exc.strerror}); nothing was written"
