@@ -7,8 +7,8 @@ from typing import Any
 import typer
 
 from studyplan.catalog.vocabulary import MAX_STEP
-from studyplan.cli import render
-from studyplan.cli.common import JSON_OPTION, open_db, out, print_json
+from studyplan.cli import render, stats_render
+from studyplan.cli.common import JSON_OPTION, open_db, out, print_json, settings
 from studyplan.cli.params import REF_ARGUMENT, utf8_text
 from studyplan.wording import FINISHED_MEANS, STATUS_WORD, duration
 
@@ -154,10 +154,24 @@ def search(
 
 
 def stats(ctx: typer.Context, json_: bool = JSON_OPTION) -> None:
-    """Show overall and per-step progress (finished = done or skipped) and time."""
+    """Show progress per step, minutes per week, active days, the burndown and finish dates."""
+    from studyplan import clock
+    from studyplan.planner.service import build_plan
+    from studyplan.planner.statistics import study_stats
     from studyplan.services.stats import compute_stats
 
-    s = compute_stats(open_db(ctx))
+    db = open_db(ctx)
+    config = settings(ctx)
+    moment = clock.now()
+    s = compute_stats(db)
+    over_time = study_stats(
+        db,
+        config.zone,
+        config.first_weekday,
+        build_plan(db, config.zone, moment),
+        moment,
+        with_streaks=config.streaks,
+    )
     if json_:
         data = {k: v for k, v in vars(s).items() if k != "steps"}
         print_json(
@@ -167,6 +181,7 @@ def stats(ctx: typer.Context, json_: bool = JSON_OPTION) -> None:
                 "items": s.items,
                 "percent": round(s.percent, 1),
                 "steps": [_step_dict(x) for x in s.steps],
+                **stats_render.study_stats_dict(over_time),
             }
         )
         return
@@ -192,7 +207,8 @@ def stats(ctx: typer.Context, json_: bool = JSON_OPTION) -> None:
     ]
     headers = ("STEP", "FINISHED", "DONE", "SKIPPED", "TIME DONE", "TIME LEFT", "TITLE")
     out(render.table(headers, rows))
-    out(f"({FINISHED_MEANS})")
+    out(f"({FINISHED_MEANS})\n")
+    out(stats_render.study_stats_text(over_time))
 
 
 def _change(ctx: typer.Context, ref: str, status: str, reason: str = "") -> None:
