@@ -1,0 +1,171 @@
+"""The checklist of the whole course: every step with its resources and labs, in study order,
+finished or not, and the learner's notes on them.
+
+One query per table (steps, resources, labs, notes), whatever the size of the catalog. The
+order is the plan's (:mod:`studyplan.planner.items`) without putting begun items first: steps
+in curriculum and number order, resources by position, each lab right after the resource it
+follows (a lab following nothing known goes to the end of its step).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, literal
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col
+
+from studyplan.catalog.vocabulary import PRIMARY_ID
+from studyplan.db.database import Database
+from studyplan.db.models import Curriculum, Lab, LabProgress, Note, Progress, Resource, Step
+from studyplan.planner.items import step_label
+
+FINISHED = ("done", "skipped", "passed")
+"""Statuses of a finished item: a resource done or skipped, a lab passed."""
+
+_LAST = 2**62
+"""Sort position of a lab whose resource is unknown: the end of its step."""
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    """A resource or a lab as the checklist shows it."""
+
+    kind: str
+    """``resource`` or ``lab``."""
+    id: str
+    title: str
+    resource_kind: str
+    """The resource's kind (``video``, ``notes`` …); ``lab`` for a lab."""
+    url: str
+    minutes: int
+    status: str
+    """A resource: ``todo``, ``in_progress``, ``done``, ``skipped``; a lab: ``not_started``,
+    ``started``, ``passed``."""
+    advice: str = ""
+
+    @property
+    def finished(self) -> bool:
+        """Done, skipped, or (a lab) passed."""
+        return self.status in FINISHED
+
+
+@dataclass
+class ChecklistStep:
+    """A step and its items, in study order."""
+
+    id: int
+    curriculum: str
+    curriculum_title: str
+    number: int
+    title: str
+    items: list[ChecklistItem] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """``3``, or ``other-course/3`` for a step of an imported curriculum."""
+        return step_label(self.curriculum, self.number)
+
+
+@dataclass(frozen=True)
+class Notes:
+    """The learner's non-empty notes: on resources by id, on steps by step id."""
+
+    resources: dict[str, str] = field(default_factory=dict)
+    steps: dict[int, str] = field(default_factory=dict)
+
+
+def _steps(session: Session) -> list[ChecklistStep]:
+    query: Any = (
+        sa_select(
+            col(Step.id),
+            col(Step.curriculum_id),
+            col(Curriculum.title),
+            col(Step.number),
+            col(Step.title),
+        )
+        .join(Curriculum, col(Curriculum.id) == col(Step.curriculum_id))
+        .where(col(Step.retired_at).is_(None))
+        .order_by(col(Step.curriculum_id) != PRIMARY_ID, col(Step.curriculum_id), col(Step.number))
+    )
+    return [ChecklistStep(r[0], r[1], r[2], r[3], r[4]) for r in session.execute(query)]
+
+
+def _resources(session: Session) -> list[tuple[int, tuple[int, int, int], ChecklistItem]]:
+    query: Any = (
+        sa_select(
+            col(Resource.step_id),
+            col(Resource.position),
+            col(Resource.id),
+            col(Resource.title),
+            col(Resource.kind),
+            col(Resource.url),
+            col(Resource.minutes),
+            func.coalesce(col(Progress.status), "todo"),
+            col(Resource.advice),
+        )
+        .outerjoin(Progress, col(Progress.resource_id) == col(Resource.id))
+        .where(col(Resource.retired_at).is_(None))
+    )
+    return [
+        (
+            r[0],
+            (r[1], 0, 0),
+            ChecklistItem("resource", r[2], r[3], r[4], r[5], r[6] or 0, r[7], r[8]),
+        )
+        for r in session.execute(query)
+    ]
+
+
+def _labs(session: Session) -> list[tuple[int, tuple[int, int, int], ChecklistItem]]:
+    followed = Resource.__table__.alias("followed")  # type: ignore[attr-defined]
+    query: Any = (
+        sa_select(
+            col(Lab.step_id),
+            func.coalesce(followed.c.position, literal(_LAST)),
+            col(Lab.position),
+            col(Lab.id),
+            col(Lab.title),
+            col(Lab.minutes),
+            func.coalesce(col(LabProgress.status), "not_started"),
+        )
+        .outerjoin(followed, followed.c.id == col(Lab.follows))
+        .outerjoin(LabProgress, col(LabProgress.lab_id) == col(Lab.id))
+        .where(col(Lab.retired_at).is_(None))
+    )
+    return [
+        (r[0], (r[1], 1, r[2]), ChecklistItem("lab", r[3], r[4], "lab", "", r[5] or 0, r[6]))
+        for r in session.execute(query)
+    ]
+
+
+def checklist(db: Database) -> list[ChecklistStep]:
+    """Every current step with all its resources and labs, in study order."""
+    with db.read() as session:
+        steps = _steps(session)
+        rows = _resources(session) + _labs(session)
+    by_id = {step.id: step for step in steps}
+    rows.sort(key=lambda row: (row[0], row[1]))
+    for step_id, _, item in rows:
+        step = by_id.get(step_id)
+        if step is not None:
+            step.items.append(item)
+    return steps
+
+
+def notes(db: Database) -> Notes:
+    """The learner's non-empty notes on resources and on steps."""
+    found = Notes()
+    query: Any = sa_select(col(Note.resource_id), col(Note.step_id), col(Note.body)).where(
+        col(Note.body) != ""
+    )
+    with db.read() as session:
+        for resource_id, step_id, body in session.execute(query):
+            if not body.strip():
+                continue
+            if resource_id is not None:
+                found.resources[resource_id] = body
+            elif step_id is not None:
+                found.steps[step_id] = body
+    return found
