@@ -76,6 +76,11 @@ class Notes:
     steps: dict[int, str] = field(default_factory=dict)
 
 
+def _rows(session: Session, query: Any) -> list[Any]:
+    """Plain rows through the connection, without the ORM's work on each row."""
+    return list(session.connection().execute(query).all())
+
+
 def _steps(session: Session) -> list[ChecklistStep]:
     query: Any = (
         sa_select(
@@ -89,7 +94,7 @@ def _steps(session: Session) -> list[ChecklistStep]:
         .where(col(Step.retired_at).is_(None))
         .order_by(col(Step.curriculum_id) != PRIMARY_ID, col(Step.curriculum_id), col(Step.number))
     )
-    return [ChecklistStep(r[0], r[1], r[2], r[3], r[4]) for r in session.execute(query)]
+    return [ChecklistStep(*row) for row in _rows(session, query)]
 
 
 def _resources(session: Session) -> list[tuple[int, tuple[int, int, int], ChecklistItem]]:
@@ -110,11 +115,11 @@ def _resources(session: Session) -> list[tuple[int, tuple[int, int, int], Checkl
     )
     return [
         (
-            r[0],
-            (r[1], 0, 0),
-            ChecklistItem("resource", r[2], r[3], r[4], r[5], r[6] or 0, r[7], r[8]),
+            step,
+            (position, 0, 0),
+            ChecklistItem("resource", rid, title, kind, url, minutes, status, advice),
         )
-        for r in session.execute(query)
+        for step, position, rid, title, kind, url, minutes, status, advice in _rows(session, query)
     ]
 
 
@@ -135,8 +140,12 @@ def _labs(session: Session) -> list[tuple[int, tuple[int, int, int], ChecklistIt
         .where(col(Lab.retired_at).is_(None))
     )
     return [
-        (r[0], (r[1], 1, r[2]), ChecklistItem("lab", r[3], r[4], "lab", "", r[5] or 0, r[6]))
-        for r in session.execute(query)
+        (
+            step,
+            (after, 1, position),
+            ChecklistItem("lab", lab_id, title, "lab", "", minutes, status),
+        )
+        for step, after, position, lab_id, title, minutes, status in _rows(session, query)
     ]
 
 

@@ -274,6 +274,7 @@ def _title(item: ChecklistItem) -> str:
 
 
 def _when(days: list[date]) -> str:
+    """The planned days (HTML: dates and words only, nothing to escape)."""
     if len(days) <= DAYS_LISTED:
         return "planned " + ", ".join(day_text(d) for d in days)
     return f"planned over {len(days)} days, {day_text(days[0])} to {day_text(days[-1])}"
@@ -285,19 +286,24 @@ def _lab_command(item: ChecklistItem) -> str:
 
 
 def _item(item: ChecklistItem, days: list[date], note: str | None) -> str:
-    word = LAB_WORD.get(item.status, item.status) if item.kind == "lab" else None
-    status = word or STATUS_WORD.get(item.status, item.status)
-    facts = f"{item.resource_kind} · {duration(item.minutes)} · {status} · {item.id}"
-    details = [f"<div>{text(facts)}</div>"]
+    word = LAB_WORD.get(item.status) if item.kind == "lab" else STATUS_WORD.get(item.status)
+    known = word is not None
+    ident = text(item.id)
+    facts = (
+        f"{text(item.resource_kind)} · {duration(item.minutes)} · "
+        f"{word if known else text(item.status)} · {ident}"
+    )
+    details = [f"<div>{facts}</div>"]
     if item.advice:
         details.append(f'<div class="advice">{text(f"Advice: {item.advice}")}</div>')
     if days:
-        details.append(f'<div class="when">{text(_when(days))}</div>')
+        details.append(f'<div class="when">{_when(days)}</div>')
     if item.kind == "lab":
         details.append(f'<div class="command"><code>{text(_lab_command(item))}</code></div>')
     body = f'<pre class="note">{text(note)}</pre>' if note else ""
+    state = item.status if known else "other"
     return (
-        f'<li class="item {text(item.kind)} {text(item.status)}" id="item-{text(item.id)}">'
+        f'<li class="item {item.kind} {state}" id="item-{ident}">'
         f'<span class="mark" aria-hidden="true">{MARK.get(item.status, OPEN_MARK)}</span>'
         f'{_title(item)}<div class="details">{"".join(details)}</div>{body}</li>\n'
     )
