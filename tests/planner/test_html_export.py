@@ -25,6 +25,7 @@ from studyplan.planner.exports.html import render
 from studyplan.planner.exports.html_text import link_target, text
 from studyplan.planner.service import build_plan, set_pace
 from studyplan.planner.statistics import HEAT_LEVELS, study_stats
+from studyplan.services.catalog_admin import import_catalog
 from studyplan.services.catalog_query import step_summaries
 from studyplan.services.notes import save_note
 from studyplan.services.own_resources import add_resource
@@ -459,6 +460,23 @@ def test_notes_appear_only_with_the_option(db: Database) -> None:
     step = root.by_id("step-2")
     assert step.one("pre", "step-note").text() == "step note: backprop is the chain rule"
     assert len(root.find_all("pre")) == 2
+
+
+def test_an_imported_curriculum_follows_the_main_one(db: Database, tmp_path: Path) -> None:
+    other = tmp_path / "other.yaml"
+    source = (Path(__file__).parents[1] / "data" / "catalogs" / "small.yaml").read_text()
+    source = source.replace("A Small Test Curriculum", "Another Course")
+    for rid in ("intro-video", "basics-notes", "backprop-post", "old-slides"):
+        source = source.replace(f"id: {rid}", f"id: other-{rid}")
+    other.write_text(source)
+    import_catalog(db, other)
+    root = _page(db)
+    assert root.one("h1").text() == "Study plan: A Small Test Curriculum + Another Course"
+    heads = [h.text().split(" ", 2)[1] for h in root.by_id("checklist").find_all("h3")]
+    assert heads == ["1:", "2:", "another-course/1:", "another-course/2:"]
+    names = [n.text() for n in root.by_id("progress").find_all("span", "name")]
+    assert names[2] == "Step another-course/1: Basics"
+    assert len(root.find_all("a")) == 8
 
 
 # Progress bars and charts
