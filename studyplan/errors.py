@@ -73,3 +73,9 @@ class ExportError(StudyplanError):
     """An export or import could not be written or read."""
 
     title = "export error"
+
+
+class ProgressImportError(StudyplanError):
+    """A progress export given to ``import-progress`` cannot be read or does not fit."""
+
+    title = "import error"

@@ -17,6 +17,7 @@ import typer
 from studyplan import __version__
 from studyplan.cli import (
     catalog_cmds,
+    import_cmds,
     lab_cmds,
     links_cmd,
     locate_cmd,
@@ -75,6 +76,7 @@ notes_cmds.register(app)
 locate_cmd.register(app)
 app.command("add")(catalog_cmds.add)
 app.command("plan")(plan_cmds.plan)
+app.command("import-progress")(import_cmds.import_progress)
 app.add_typer(catalog_cmds.app, name="catalog")
 app.add_typer(links_cmd.app, name="links")
 app.add_typer(lab_cmds.app, name="lab")
