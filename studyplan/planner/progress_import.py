@@ -146,14 +146,14 @@ class _Merge:
         self._pace()
         return self.summary
 
-    def _rows(self, query: Any) -> list[Any]:
+    def rows(self, query: Any) -> list[Any]:
         return list(self.session.execute(query))
 
-    def _insert(self, table: str, rows: list[dict[str, Any]]) -> None:
+    def insert(self, table: str, rows: list[dict[str, Any]]) -> None:
         if self.apply and rows:
             self.session.execute(insert(_table(table)), rows)
 
-    def _update(self, table: str, key: str, rows: list[dict[str, Any]]) -> None:
+    def update(self, table: str, key: str, rows: list[dict[str, Any]]) -> None:
         """Update rows of ``table`` by ``key`` (each row carries it as ``b_key``)."""
         if self.apply and rows:
             target = _table(table)
@@ -165,10 +165,10 @@ class _Merge:
     def _check_references(self) -> None:
         """Everything the file refers to must be here (or travel in it); else one line."""
         doc = self.doc
-        steps = self._rows(sa_select(col(Step.curriculum_id), col(Step.number), col(Step.id)))
+        steps = self.rows(sa_select(col(Step.curriculum_id), col(Step.number), col(Step.id)))
         self.step_ids = {(c, n): i for c, n, i in steps}
-        self.resource_ids = {r[0] for r in self._rows(sa_select(col(Resource.id)))}
-        lab_ids = {r[0] for r in self._rows(sa_select(col(Lab.id)))}
+        self.resource_ids = {r[0] for r in self.rows(sa_select(col(Resource.id)))}
+        lab_ids = {r[0] for r in self.rows(sa_select(col(Lab.id)))}
         carried = {r["id"] for r in doc.user_resources}
         used = [r["resource_id"] for r in doc.progress]
         used += [n.resource_id for n in doc.notes if n.resource_id is not None]
@@ -192,11 +192,15 @@ class _Merge:
             _counted(missing_steps, "step", lambda s: f"{s[0]}/{s[1]}"),
         ]
         parts = [p for p in parts if p]
-        if parts:
-            raise ProgressImportError(
-                f"{doc.name}: refers to {' and '.join(parts)} this catalog lacks; "
-                f"{self._where_from(missing_resources, missing_labs, missing_steps)}"
-            )
+        if not parts:
+            return
+        if len(parts) == 1:  # 3 resources this catalog lacks (a, b, c)
+            count, _, named = parts[0].partition(" (")
+            lacking = f"{count} this catalog lacks ({named}"
+        else:  # 3 resources (a, b, c) and 1 lab (x) this catalog lacks
+            lacking = f"{' and '.join(parts)} this catalog lacks"
+        where = self._where_from(missing_resources, missing_labs, missing_steps)
+        raise ProgressImportError(f"{doc.name}: refers to {lacking}; {where}")
 
     def _where_from(
         self, resources: list[str], labs: list[str], steps: list[tuple[str, int]]
@@ -210,8 +214,8 @@ class _Merge:
         named = ", ".join(f"'{titles.get(c, c)}'" for c in sorted(curricula))
         catalog = f" ({named})" if named else ""
         return (
-            f"load the catalog they come from first{catalog} "
-            "(studyplan catalog import CATALOG.yaml, or the same 'catalog' setting)"
+            f"load the catalog they come from first{catalog}: studyplan catalog import "
+            "ITS_FILE.yaml (for the main curriculum, set the same 'catalog' setting)"
         )
 
     # each kind ---------------------------------------------------------------------------
@@ -245,14 +249,14 @@ class _Merge:
                     "updated_at": r["added_at"],
                 }
             )
-        self._insert("resource", rows)
+        self.insert("resource", rows)
 
     def _newer_wins(self, kind: str, table: str, key: str, fields: Sequence[str]) -> None:
         """Records keyed by ``key``: new ones inserted, a newer ``updated_at`` replaces."""
         records: list[dict[str, Any]] = getattr(self.doc, kind)
         target = _table(table)
         query = sa_select(target.c[key], *[target.c[f] for f in fields])
-        local = {r[0]: dict(zip(fields, r[1:], strict=True)) for r in self._rows(query)}
+        local = {r[0]: dict(zip(fields, r[1:], strict=True)) for r in self.rows(query)}
         count = self.summary.counts[kind]
         inserts, updates = [], []
         for record in records:
@@ -267,8 +271,8 @@ class _Merge:
                 count.updated += 1
             else:
                 count.unchanged += 1
-        self._insert(table, inserts)
-        self._update(table, key, updates)
+        self.insert(table, inserts)
+        self.update(table, key, updates)
 
     @staticmethod
     def _merged(kind: str, here: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
@@ -287,7 +291,7 @@ class _Merge:
         self._newer_wins("lab_progress", "lab_progress", "lab_id", fields)
 
     def _notes(self) -> None:
-        NoteMerge(self).run()
+        _NoteMerge(self).run()
 
     def _add_missing(
         self, kind: str, table: str, key: Sequence[str], records: Iterable[dict[str, Any]]
@@ -295,7 +299,7 @@ class _Merge:
         """Records identified by ``key`` (their natural key): added when not here yet."""
         target = _table(table)
         query = sa_select(*[target.c[k] for k in key])
-        seen = {tuple(r) for r in self._rows(query)}
+        seen = {tuple(r) for r in self.rows(query)}
         count = self.summary.counts[kind]
         rows = []
         for record in records:
@@ -306,7 +310,7 @@ class _Merge:
             seen.add(ident)
             rows.append(record)
             count.new += 1
-        self._insert(table, rows)
+        self.insert(table, rows)
 
     def _activity(self) -> None:
         key = ("resource_id", "at", "from_status", "to_status", "reason")
@@ -320,7 +324,7 @@ class _Merge:
         """New sessions are added; one still open here that the file has closed is closed."""
         table = _table("study_session")
         query = sa_select(table.c.id, table.c.resource_id, table.c.started_at, table.c.ended_at)
-        local = {(r[1], r[2]): (r[0], r[3]) for r in self._rows(query)}
+        local = {(r[1], r[2]): (r[0], r[3]) for r in self.rows(query)}
         running = any(ended is None for _, ended in local.values())
         count = self.summary.counts["timer_sessions"]
         inserts, updates = [], []
@@ -345,8 +349,8 @@ class _Merge:
                 local[(record["resource_id"], record["started_at"])] = (0, record["ended_at"])
                 inserts.append(record)
                 count.new += 1
-        self._insert("study_session", inserts)
-        self._update("study_session", "id", updates)
+        self.insert("study_session", inserts)
+        self.update("study_session", "id", updates)
 
     def _pace(self) -> None:
         count = self.summary.counts["pace"]
@@ -358,15 +362,15 @@ class _Merge:
         here = self.session.execute(query).first()
         if here is None:
             count.new += 1
-            self._insert("pace", [record])
+            self.insert("pace", [record])
         elif record["updated_at"] > here[1]:
             count.updated += 1
-            self._update("pace", "id", [{**record, "b_key": here[0]}])
+            self.update("pace", "id", [{**record, "b_key": here[0]}])
         else:
             count.unchanged += 1
 
 
-class NoteMerge:
+class _NoteMerge:
     """Notes and their versions: nothing either side wrote is lost."""
 
     def __init__(self, merge: _Merge) -> None:
@@ -393,16 +397,17 @@ class NoteMerge:
             col(Note.updated_at),
         )
         local: dict[tuple[str, Any], Any] = {}
-        for row in m._rows(query):
+        for row in m.rows(query):
             target = ("resource_id", row[1]) if row[1] is not None else ("step_id", row[2])
             local[target] = row
         versions = _table("note_version")
         kept: dict[int, set[tuple[str, datetime]]] = {}
-        for note_id, body, saved_at in m._rows(
+        for note_id, body, saved_at in m.rows(
             sa_select(versions.c.note_id, versions.c.body, versions.c.saved_at)
         ):
             kept.setdefault(note_id, set()).add((body, saved_at))
-        inserts, updates = [], []
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
         for note in m.doc.notes:
             target = self._target(note)
             here = local.get(target)
@@ -411,31 +416,47 @@ class NoteMerge:
                 self.notes.new += 1
                 self._versions(target, note.versions, set())
                 continue
-            have = kept.get(here[0], set())
-            changed = self._versions(target, note.versions, have)
-            if note.body == here[3]:
-                self.notes.unchanged += 1
-                continue
-            if note.updated_at > here[5]:
-                updates.append(
-                    {
-                        "b_key": here[0],
-                        "body": note.body,
-                        "created_at": min(here[4], note.created_at),
-                        "updated_at": note.updated_at,
-                    }
-                )
-                changed = self._versions(target, [(here[3], here[5])], have) or changed
-                self.notes.updated += 1
-                self.notes.both_kept += 1
-            elif self._versions(target, [(note.body, note.updated_at)], have) or changed:
-                self.notes.updated += 1
-                self.notes.both_kept += 1
-            else:
-                self.notes.unchanged += 1
-        m._insert("note", inserts)
-        m._update("note", "id", updates)
+            self._merge_into(here, target, note, kept.setdefault(here.id, set()), updates)
+        m.insert("note", inserts)
+        m.update("note", "id", updates)
         self._write_versions()
+
+    def _merge_into(
+        self,
+        here: Any,
+        target: tuple[str, Any],
+        note: NoteRecord,
+        have: set[tuple[str, datetime]],
+        updates: list[dict[str, Any]],
+    ) -> None:
+        """The note here and the file's: the newer text is the note, the other a version.
+
+        Both sides end up the same whichever way the import goes: the same text, the
+        same versions, the earlier creation time.
+        """
+        added = self._versions(target, note.versions, have)
+        if note.body == here.body:
+            self.notes.unchanged += 1
+            return
+        newer = note.updated_at > here.updated_at
+        mine, theirs = (here.body, here.updated_at), (note.body, note.updated_at)
+        current, other = (theirs, mine) if newer else (mine, theirs)
+        added = self._versions(target, [other], have) or added
+        created = min(here.created_at, note.created_at)
+        if newer or created != here.created_at:
+            updates.append(
+                {
+                    "b_key": here.id,
+                    "body": current[0],
+                    "updated_at": current[1],
+                    "created_at": created,
+                }
+            )
+        if newer or added or created != here.created_at:
+            self.notes.updated += 1
+            self.notes.both_kept += 1
+        else:
+            self.notes.unchanged += 1
 
     @staticmethod
     def _new_row(target: tuple[str, Any], note: NoteRecord) -> dict[str, Any]:
@@ -472,7 +493,7 @@ class NoteMerge:
             return
         query = sa_select(col(Note.id), col(Note.resource_id), col(Note.step_id))
         ids: dict[tuple[str, Any], int] = {}
-        for note_id, resource_id, step_id in m._rows(query):
+        for note_id, resource_id, step_id in m.rows(query):
             ids[
                 ("resource_id", resource_id) if resource_id is not None else ("step_id", step_id)
             ] = note_id
@@ -480,7 +501,7 @@ class NoteMerge:
             {"note_id": ids[target], "body": body, "saved_at": saved_at}
             for target, body, saved_at in sorted(self.new_versions, key=lambda v: (v[2], v[1]))
         ]
-        m._insert("note_version", rows)
+        m.insert("note_version", rows)
 
 
 def _missing(used: Iterable[Any], known: set[Any]) -> list[Any]:
