@@ -330,6 +330,30 @@ def test_a_closed_timer_closes_the_one_still_open_here(tmp_path: Path, open_home
     assert export(open_home(env_b)) == closed.read_text(encoding="utf-8")
 
 
+def test_a_running_timer_is_left_out_while_another_runs_here(
+    tmp_path: Path, open_home: Opener
+) -> None:
+    a, b = open_home(home_env(tmp_path / "a")), open_home(home_env(tmp_path / "b"))
+    toggle_timer(a, "nielsen-ch1")
+    toggle_timer(b, "deeplearning-tv")
+    summary = import_progress(b, read_document(export(a).encode(), "a.json"))
+    assert summary.counts["timer_sessions"].left_out == 1
+    assert "1 running timer left out" in summary.lines()[6]
+    running = [t for t in json.loads(export(b))["timer_sessions"] if t["ended_at"] is None]
+    assert [t["resource_id"] for t in running] == ["deeplearning-tv"]
+
+
+def test_a_passed_lab_stays_passed(tmp_path: Path, open_home: Opener) -> None:
+    a, b = open_home(home_env(tmp_path / "a")), open_home(home_env(tmp_path / "b"))
+    record_attempt(b, "perceptron-nand", RunResult(checks=[CheckResult("nand", True)]))
+    record_attempt(a, "perceptron-nand", RunResult(checks=[CheckResult("nand", False)]))
+    summary = import_progress(b, read_document(export(a).encode(), "a.json"))
+    assert summary.counts["lab_progress"].updated == 1  # the file's record is newer
+    assert summary.counts["lab_attempts"].new == 1
+    lab = json.loads(export(b))["lab_progress"][0]
+    assert lab["status"] == "passed" and lab["passed_at"] is not None
+
+
 # one query per table -----------------------------------------------------------------------
 
 
@@ -410,6 +434,12 @@ def _ghost_lab(doc: dict[str, Any]) -> None:
     doc["lab_attempts"].append({**doc["lab_attempts"][0], "lab_id": "ghost-lab"})
 
 
+def _elsewhere(doc: dict[str, Any]) -> None:
+    for note in doc["notes"]:
+        if note["step"] is not None:
+            note["step"] = {"curriculum": "elsewhere", "number": 9}
+
+
 def _bad_last(doc: dict[str, Any]) -> None:
     doc["activity"][-1]["to"] = "finished"
 
@@ -488,6 +518,11 @@ BAD: dict[str, tuple[Callable[[str], bytes], str]] = {
         "load the catalog they come from first",
     ),
     "lab missing": (_edit(_ghost_lab), "refers to 1 lab this catalog lacks (ghost-lab)"),
+    "step missing": (
+        _edit(_elsewhere),
+        "refers to 1 step this catalog lacks (elsewhere/9); "
+        "load the catalog they come from first ('elsewhere')",
+    ),
     "last record": (_edit(_bad_last), "activity[3].to: 'finished' is not a status"),
 }
 
