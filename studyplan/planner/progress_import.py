@@ -133,6 +133,9 @@ class _Merge:
         self.apply = apply
         self.summary = ImportSummary(document.name, not apply)
         self.step_ids: dict[tuple[str, int], int] = {}
+        """This database's steps: (curriculum, number) -> step row id."""
+        self.resource_ids: set[str] = set()
+        """This database's resources (catalog and the learner's own)."""
 
     def run(self) -> ImportSummary:
         self._check_references()
@@ -147,9 +150,11 @@ class _Merge:
         return self.summary
 
     def rows(self, query: Any) -> list[Any]:
-        return list(self.session.execute(query))
+        """Every row of ``query``, through the connection (no ORM row handling)."""
+        return list(self.session.connection().execute(query).all())
 
     def insert(self, table: str, rows: list[dict[str, Any]]) -> None:
+        """Insert ``rows`` into ``table`` in one statement (not in a dry run)."""
         if self.apply and rows:
             self.session.execute(insert(_table(table)), rows)
 
