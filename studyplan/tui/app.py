@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual.app import App, SuspendNotSupported, SystemCommand
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.widgets import TextArea
@@ -34,10 +34,12 @@ from studyplan.tui.bindings import (
     APP_BINDINGS,
     LAB_BINDINGS,
     MAIN_BINDINGS,
+    PLAN_BINDINGS,
+    STATS_BINDINGS,
     check_keymap,
     effective_keys,
 )
-from studyplan.tui.context import Opener, ScreenContext
+from studyplan.tui.context import Calendar, Opener, ScreenContext
 from studyplan.tui.screens.main_screen import MainScreen
 from studyplan.tui.widgets.note_editor import PendingNote
 from studyplan.tui.writer import WriteQueue
@@ -116,6 +118,7 @@ class StudyplanApp(App[None]):
             show_error=self.show_error,
             link_options=link_options,
             on_first_data=self.first_data_shown,
+            calendar=Calendar(settings.zone, settings.first_weekday, settings.streaks),
         )
         self.first_read: Future[Snapshot] = Future()
         """The first screen's data, read in a thread while Textual starts up."""
@@ -362,12 +365,19 @@ class StudyplanApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Textual's commands plus one per key of studyplan where the learner is."""
         from studyplan.tui.screens.lab_screen import LabScreen
+        from studyplan.tui.screens.plan_screen import PlanScreen
+        from studyplan.tui.screens.stats_screen import StatsScreen
 
         yield from super().get_system_commands(screen)
         keymap = dict(self.settings.keys)
         target: Screen[Any]
+        screen_bindings: list[Binding]
         if isinstance(screen, LabScreen):
             screen_bindings, target = LAB_BINDINGS, screen
+        elif isinstance(screen, PlanScreen):
+            screen_bindings, target = PLAN_BINDINGS, screen
+        elif isinstance(screen, StatsScreen):
+            screen_bindings, target = STATS_BINDINGS, screen
         else:
             screen_bindings, target = MAIN_BINDINGS, self.main_screen
         for binding in [*screen_bindings, *APP_BINDINGS[:2]]:

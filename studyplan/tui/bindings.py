@@ -81,6 +81,20 @@ MAIN_BINDINGS: list[Binding] = [
         tooltip="Check the links of the whole catalog",
     ),
     Binding(
+        "p",
+        "plan",
+        "Plan",
+        id="plan",
+        tooltip="Show the study plan: the weeks ahead, today's session first",
+    ),
+    Binding(
+        "S",
+        "stats",
+        "Stats",
+        id="stats",
+        tooltip="Show the statistics: active days, hours per week, burndown, steps",
+    ),
+    Binding(
         "left_square_bracket",
         "previous_step",
         "Previous step",
@@ -196,6 +210,23 @@ LAB_BINDINGS: list[Binding] = [
 """Keys of the lab screen: function keys (every other key types in the editor), taking
 precedence over the editor's own F5-F7 (select word, line, all)."""
 
+PLAN_BINDINGS: list[Binding] = [
+    Binding(
+        "enter",
+        "start",
+        "Start",
+        id="plan_start",
+        tooltip="Start the selected item: a resource goes in progress, a lab opens",
+    ),
+    Binding("escape", "back", "Back", id="plan_back", tooltip="Go back to the steps"),
+]
+"""Keys of the plan screen (with the keys of the lists to move)."""
+
+STATS_BINDINGS: list[Binding] = [
+    Binding("escape", "back", "Back", id="stats_back", tooltip="Go back to the steps"),
+]
+"""Keys of the statistics screen (the arrows and page keys scroll it)."""
+
 NOTE_BINDINGS: list[Binding] = [
     Binding("escape", "leave", "Leave note", id="leave_note", tooltip="Save and leave the note"),
 ]
@@ -209,10 +240,23 @@ def all_bindings() -> Iterable[tuple[str, Binding]]:
         ("Move", MOVE_BINDINGS),
         ("Note", NOTE_BINDINGS),
         ("Lab", LAB_BINDINGS),
+        ("Plan", PLAN_BINDINGS),
+        ("Statistics", STATS_BINDINGS),
         ("App", APP_BINDINGS),
     ):
         for binding in bindings:
             yield group, binding
+
+
+SCOPES: tuple[frozenset[str], ...] = (
+    frozenset({"Resource", "Move", "Note", "App"}),
+    frozenset({"Lab", "App"}),
+    frozenset({"Plan", "Move", "App"}),
+    frozenset({"Statistics", "App"}),
+)
+"""Groups of bindings that can be active together (one screen and the app's keys): a key
+may serve one binding per screen, as ``escape`` goes back from the lab, the plan and the
+statistics."""
 
 
 def effective_keys(binding: Binding, keymap: dict[str, str]) -> str:
@@ -271,8 +315,15 @@ def check_keymap(keymap: dict[str, str], where: str = "settings.toml") -> None:
                     f"{where}: [keys] {binding_id} = {keys!r}: {key.strip()!r} is not a key "
                     "name (use e.g. x, ctrl+x, f5, space, slash)"
                 )
+    for scope in SCOPES:
+        _check_scope([b for group, b in all_bindings() if group in scope and b.id], keymap, where)
+
+
+def _check_scope(bindings: list[Binding], keymap: dict[str, str], where: str) -> None:
+    """Refuse a remapped key that another binding of the same screen keeps."""
     owners: dict[str, str] = {}
-    for binding_id, binding in bindings.items():
+    for binding in bindings:
+        binding_id = binding.id or ""
         for key in keymap.get(binding_id, binding.key).split(","):
             name = normalize_key(key) or key.strip()
             other = owners.setdefault(name, binding_id)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,16 @@ FileEditor = Callable[[Path], None]
 
 
 @dataclass(frozen=True)
+class Calendar:
+    """The learner's dates: time zone, first day of the week, whether streaks are shown."""
+
+    zone: tzinfo = UTC
+    first_weekday: int = 0
+    """0 Monday … 6 Sunday."""
+    streaks: bool = False
+
+
+@dataclass(frozen=True)
 class ScreenContext:
     """The database, the write queue and the outside world, as the screens use them."""
 
@@ -38,3 +49,5 @@ class ScreenContext:
     """Options of the "check links" action; None means the checker's defaults."""
     on_first_data: Callable[[], None] | None = None
     """Called once, when the first screen with data has been drawn (benchmarks read it)."""
+    calendar: Calendar = field(default_factory=Calendar)
+    """The plan's and the statistics' dates (from the settings)."""

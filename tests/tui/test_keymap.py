@@ -39,3 +39,26 @@ def test_conflicts_and_unknown_names_are_one_line(keymap: dict[str, str], messag
     with pytest.raises(SettingsError) as caught:
         check_keymap(keymap, "settings.toml")
     assert message in caught.value.message and "\n" not in caught.value.message
+
+
+def test_a_key_may_serve_one_binding_per_screen() -> None:
+    # enter starts an item on the plan and opens one on the steps; escape goes back from
+    # the lab, the plan and the statistics: remapping one of them names no conflict
+    check_keymap({"open": "enter"})
+    check_keymap({"plan_start": "enter,space"})
+    check_keymap({"lab_back": "escape,f10", "stats_back": "escape,b"})
+
+
+@pytest.mark.parametrize(
+    ("keymap", "message"),
+    [
+        ({"plan": "d"}, "[keys] plan = 'd' takes 'd' from 'done'"),
+        ({"plan_back": "q"}, "[keys] plan_back = 'q' takes 'q' from 'quit'"),
+        ({"plan_start": "j"}, "[keys] plan_start = 'j' takes 'j' from 'cursor_down'"),
+        ({"stats_back": "question_mark"}, "takes 'question_mark' from 'help'"),
+    ],
+)
+def test_keys_of_the_same_screen_still_conflict(keymap: dict[str, str], message: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        check_keymap(keymap, "settings.toml")
+    assert message in caught.value.message

@@ -27,8 +27,11 @@ from studyplan.tui.modals.search_modal import SearchModal
 from studyplan.tui.modals.skip_modal import SkipModal
 from studyplan.tui.screens.help_screen import HelpScreen
 from studyplan.tui.screens.main_screen import MainScreen
+from studyplan.tui.screens.plan_screen import PlanScreen
+from studyplan.tui.screens.stats_screen import StatsScreen
 
 from .conftest import AppFactory, settle, wait_until
+from .seeding import NOW, seed_snapshot_progress
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 ALL_SIZES = [
@@ -162,3 +165,53 @@ def test_open_dialog_on_a_dead_link(
         assert len(labels) == 2 + len(get_resource(db, "1.1").alternatives)
 
     assert snap_compare(app_factory(), terminal_size=(80, 24), run_before=before)
+
+
+async def _open(pilot: Pilot[Any], key: str, kind: type[PlanScreen | StatsScreen]) -> Any:
+    """Press ``key`` and wait until the screen of ``kind`` is drawn, steady."""
+    await settle(pilot)
+    await pilot.press(key)
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, kind), kind.__name__)
+    screen: Any = pilot.app.screen
+    await wait_until(pilot, screen.shown.is_set, f"{kind.__name__} drawn")
+    await _steady(pilot)
+    return screen
+
+
+@pytest.mark.parametrize("size", [pytest.param((100, 30), id="100x30")])
+def test_plan_screen(
+    snap_compare: Any,
+    app_factory: AppFactory,
+    db: Database,
+    monkeypatch: pytest.MonkeyPatch,
+    size: tuple[int, int],
+) -> None:
+    monkeypatch.setenv("STUDYPLAN_NOW", NOW.isoformat())
+    seed_snapshot_progress(db)
+
+    async def before(pilot: Pilot[Any]) -> None:
+        screen = await _open(pilot, "p", PlanScreen)
+        entry = screen.weeks.current
+        assert entry is not None and entry.today and entry.part.item.status == "in_progress"
+
+    assert snap_compare(app_factory(), terminal_size=size, run_before=before)
+
+
+@pytest.mark.parametrize(
+    "size", [pytest.param((100, 30), id="100x30"), pytest.param((80, 24), id="80x24")]
+)
+def test_stats_screen(
+    snap_compare: Any,
+    app_factory: AppFactory,
+    db: Database,
+    monkeypatch: pytest.MonkeyPatch,
+    size: tuple[int, int],
+) -> None:
+    monkeypatch.setenv("STUDYPLAN_NOW", NOW.isoformat())
+    seed_snapshot_progress(db)
+
+    async def before(pilot: Pilot[Any]) -> None:
+        screen = await _open(pilot, "S", StatsScreen)
+        assert screen.data.stats.active_days == 42 and screen.data.pace is not None
+
+    assert snap_compare(app_factory(), terminal_size=size, run_before=before)

@@ -11,10 +11,11 @@ import asyncio
 import contextlib
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.markdown import Markdown
 from rich.text import Text
@@ -45,6 +46,8 @@ from studyplan.tui.bindings import LAB_BINDINGS
 from studyplan.tui.widgets.check_results import CheckResults
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from studyplan.db.database import Database
     from studyplan.tui.context import ScreenContext
 
@@ -76,6 +79,24 @@ def prepare_lab(db: Database, lab_id: str) -> LabOpening:
     brief = brief_text(started.lab)
     hints = shown_hints(db, lab_id)
     return LabOpening(started.lab, brief, hints, work_text(started.lab))
+
+
+async def show_lab(
+    app: App[Any], context: ScreenContext, lab_id: str, back: Callable[[], object]
+) -> None:
+    """Open ``lab_id`` (read in a thread by :func:`prepare_lab`), then show its screen;
+    ``back()`` runs when the learner leaves it. A broken lab or an unreadable file goes to
+    the error dialog instead."""
+    try:
+        opening = await asyncio.to_thread(prepare_lab, context.db, lab_id)
+    except Exception as exc:
+        context.show_error(exc)
+        return
+
+    def closed(_result: None) -> None:
+        back()
+
+    app.push_screen(LabScreen(context, opening), closed)
 
 
 class LabScreen(Screen[None]):
@@ -443,4 +464,4 @@ def _write_atomically(path: Path, text: str) -> float:
     return mtime(path) or 0.0
 
 
-__all__ = ["LabOpening", "LabScreen", "prepare_lab"]
+__all__ = ["LabOpening", "LabScreen", "prepare_lab", "show_lab"]

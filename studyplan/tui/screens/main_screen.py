@@ -19,7 +19,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, OptionList
+from textual.widgets import OptionList
 
 from studyplan.catalog.vocabulary import PRIMARY_ID
 from studyplan.errors import DatabaseBusyError, StudyplanError
@@ -36,6 +36,7 @@ from studyplan.tui.controllers.link_health import LinkHealth
 from studyplan.tui.controllers.note_keeper import NoteKeeper
 from studyplan.tui.widgets.detail_pane import DetailPane
 from studyplan.tui.widgets.header_bar import HeaderBar
+from studyplan.tui.widgets.keys_footer import KeysFooter
 from studyplan.tui.widgets.note_editor import NoteEditor
 from studyplan.tui.widgets.resource_table import ResourceTable
 from studyplan.tui.widgets.step_list import StepList
@@ -49,6 +50,10 @@ TYPING_ACTIONS = frozenset(
 )
 """The resource keys: while the note is being typed, they type text instead (not shown)."""
 
+FOOTER_ROOM = 90
+"""From this width the footer also shows the keys of the plan and the statistics (below it,
+they would push help and quit out of sight; the help screen and the palette list them)."""
+
 
 class MainScreen(Screen[None]):
     """Header, steps sidebar, resource table, detail pane with note, footer."""
@@ -58,6 +63,7 @@ class MainScreen(Screen[None]):
     HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 (Textual declares it without ClassVar)
         (0, "-narrow"),
         (64, "-normal"),
+        (FOOTER_ROOM, "-roomy"),
         (150, "-wide"),
     ]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]  # noqa: RUF012
@@ -84,7 +90,7 @@ class MainScreen(Screen[None]):
             with Vertical(id="main"):
                 yield ResourceTable(id="resources")
                 yield DetailPane(id="detail")
-        yield Footer(id="keys", compact=True, show_command_palette=False)
+        yield KeysFooter(id="keys", compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         """Focus the table, show what `studyplan next` names (read in a thread), and poll."""
@@ -427,19 +433,48 @@ class MainScreen(Screen[None]):
     @work(exclusive=True, group="open-lab", exit_on_error=False)
     async def open_lab(self, lab: LabView) -> None:
         """Show the lab screen once its files are read; coming back reloads the step."""
-        from studyplan.tui.screens.lab_screen import LabScreen, prepare_lab
+        from studyplan.tui.screens.lab_screen import show_lab
+
+        self.notes.save_unsaved()
+        await show_lab(self.app, self.context, lab.id, self.load)
+
+    def action_plan(self) -> None:
+        """Show the study plan."""
+        self.open_plan()
+
+    def action_stats(self) -> None:
+        """Show the statistics."""
+        self.open_stats()
+
+    @work(exclusive=True, group="open-plan", exit_on_error=False)
+    async def open_plan(self) -> None:
+        """Show the study plan once it is built (in a thread); coming back reloads the step."""
+        from studyplan.tui.screens.plan_screen import PlanScreen, prepare_plan
 
         self.notes.save_unsaved()
         try:
-            opening = await asyncio.to_thread(prepare_lab, self.context.db, lab.id)
-        except Exception as exc:  # a broken lab or an unreadable file: one dialog
+            plan = await asyncio.to_thread(prepare_plan, self.context.db, self.context.calendar)
+        except Exception as exc:
             self.context.show_error(exc)
             return
 
-        def back(_result: object) -> None:
+        def back(_result: None) -> None:
             self.load()
 
-        self.app.push_screen(LabScreen(self.context, opening), back)
+        self.app.push_screen(PlanScreen(self.context, plan), back)
+
+    @work(exclusive=True, group="open-stats", exit_on_error=False)
+    async def open_stats(self) -> None:
+        """Show the statistics once they are gathered (in a thread)."""
+        from studyplan.tui.screens.stats_screen import StatsScreen, prepare_stats
+
+        self.notes.save_unsaved()
+        try:
+            data = await asyncio.to_thread(prepare_stats, self.context.db, self.context.calendar)
+        except Exception as exc:
+            self.context.show_error(exc)
+            return
+        self.app.push_screen(StatsScreen(self.context, data))
 
     def open_url(self, url: str) -> None:
         """Open ``url`` in the browser."""
