@@ -95,13 +95,24 @@ class Pace:
 
 def study_days(first: date, weekdays: frozenset[int]) -> Iterator[date]:
     """The chosen weekdays from ``first`` on; stops at the end of the calendar."""
-    day = first
+    chosen = sorted(weekdays)
+    if not chosen:
+        return
+    # from each chosen weekday, the days to the next one (a week when only one is chosen)
+    gaps = {
+        d: timedelta(days=(chosen[(n + 1) % len(chosen)] - d - 1) % 7 + 1)
+        for n, d in enumerate(chosen)
+    }
+    ahead = min((d - first.weekday()) % 7 for d in chosen)
+    if date.max - first < timedelta(days=ahead):
+        return
+    day = first + timedelta(days=ahead)
     while True:
-        if day.weekday() in weekdays:
-            yield day
-        if day == date.max:
+        yield day
+        gap = gaps[day.weekday()]
+        if date.max - day < gap:
             return
-        day += timedelta(days=1)
+        day += gap
 
 
 def schedule(items: Iterable[PlanItem], pace: Pace, first: date) -> list[StudyDay]:

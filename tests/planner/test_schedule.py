@@ -10,6 +10,7 @@ The rules themselves are stated and checked in :mod:`invariants`.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from itertools import islice
 
 import pytest
 from hypothesis import given, settings
@@ -22,10 +23,11 @@ from studyplan.planner.schedule import (
     PlanItem,
     PlanTooLongError,
     schedule,
+    study_days,
 )
 from studyplan.planner.service import PaceView, plan_from
 
-from .invariants import check_schedule
+from .invariants import check_schedule, every_study_day
 
 GREGORIAN_CYCLE = timedelta(days=146_097)
 """400 years: the calendar repeats, weekdays included (146,097 is a multiple of 7)."""
@@ -118,6 +120,22 @@ def test_plan_finishes_on_its_last_day(
         assert plan.finish is None
     assert plan.minutes_left == sum(max(i.minutes, MIN_LEFT) for i in items)
     assert sorted(plan.scheduled()) == sorted(i.id for i in items)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    weekday_sets,
+    st.one_of(starts, st.dates(min_value=date(9999, 11, 1)), st.just(date.max)),
+    st.integers(0, 60),
+)
+def test_study_days_are_the_chosen_weekdays(
+    weekdays: frozenset[int], first: date, count: int
+) -> None:
+    """The scheduler's study days jump from one chosen weekday to the next; walking day by
+    day finds the same ones, up to the end of the calendar."""
+    assert list(islice(study_days(first, weekdays), count)) == list(
+        islice(every_study_day(first, weekdays), count)
+    )
 
 
 def test_a_long_read_is_split_in_three() -> None:
