@@ -31,9 +31,8 @@ from studyplan.planner.schedule import Pace as SchedulePace
 from studyplan.planner.schedule import PlanItem, schedule
 from studyplan.planner.service import Plan, build_plan, set_pace
 from studyplan.services.progress import set_status
-
-from .conftest import study_order
-from .invariants import check_schedule
+from tests.planner.invariants import check_schedule
+from tests.planner.lab_catalog import study_order
 
 DB_EXAMPLES = settings(
     max_examples=20,

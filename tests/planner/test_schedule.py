@@ -4,7 +4,7 @@
 random inputs and the example tests pin the cases a learner reads about (a 150-minute read at
 60 minutes a day is parts 1/3, 2/3, 3/3; a lab longer than a day gets a day of its own).
 
-The rules themselves are stated and checked in :mod:`invariants`.
+The rules themselves are stated and checked in tests/planner/invariants.py.
 """
 
 from __future__ import annotations
@@ -26,8 +26,7 @@ from studyplan.planner.schedule import (
     study_days,
 )
 from studyplan.planner.service import PaceView, plan_from
-
-from .invariants import check_schedule, every_study_day
+from tests.planner.invariants import check_schedule, every_study_day
 
 GREGORIAN_CYCLE = timedelta(days=146_097)
 """400 years: the calendar repeats, weekdays included (146,097 is a multiple of 7)."""

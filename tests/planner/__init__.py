@@ -1,1 +1,0 @@
-"""Tests of the study plan: the scheduler, the items left and the plan service."""
