@@ -7,7 +7,8 @@
    format that fails prints ``F: not available (exit N)`` instead of a figure.
 3. A generated catalog of 100,000 resources over 7 steps, with progress on a tenth of them
    and timer sessions on some: ``plan``, ``plan --weeks 4`` and every export (aim: under
-   10 s each), and the plan built in-process (query and schedule, no start-up).
+   10 s each); in-process, without start-up: the plan built (query and scheduler) and each
+   format's ``render`` on it.
 4. The scheduler alone on 100,000 items.
 
 Usage: python benchmarks/plan_bench.py [--runs N] [--resources N] [--big-runs N]
@@ -123,22 +124,40 @@ def add_progress(resources: int) -> None:
     db.dispose()
 
 
-def in_process_plan(runs: int) -> float:
-    """Median seconds of :func:`build_plan` (one query per table, then the scheduler)."""
+def timed(fn: Callable[[], object], runs: int) -> float:
+    """Median seconds of ``fn()`` over ``runs`` calls."""
+    values = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        values.append(time.perf_counter() - start)
+    return median(values)
+
+
+def in_process(label: str, runs: int) -> None:
+    """The plan built in-process (one query per table, then the scheduler), and each
+    format's ``render`` on it: the work without the start-up of a command."""
     from studyplan.planner.service import build_plan
     from studyplan.services.workspace import open_workspace
     from studyplan.settings import load_settings
 
     db = open_workspace(load_settings())
     moment = datetime.fromisoformat(NOW)
-
-    def once() -> float:
-        start = time.perf_counter()
-        build_plan(db, UTC, moment)
-        return time.perf_counter() - start
-
     try:
-        return median([once() for _ in range(runs)])
+        seconds = timed(lambda: build_plan(db, UTC, moment), runs)
+        print(f"build_plan_in_process_{label}_median_s {seconds:.3f}")
+        plan = build_plan(db, UTC, moment)
+        for name in formats():
+            try:
+                from studyplan.planner.exports import ExportContext, renderer
+
+                render = renderer(name)
+                context = ExportContext(db=db, plan=plan, tz=UTC, now=moment)
+                seconds = timed(lambda: render(context), runs)  # noqa: B023
+            except Exception as exc:  # a format being written may not load or run yet
+                print(f"{name}: render not available ({type(exc).__name__})")
+                continue
+            print(f"render_{name}_in_process_{label}_median_s {seconds:.3f}")
     finally:
         db.dispose()
 
@@ -158,7 +177,7 @@ def at_scale(resources: int, runs: int) -> None:
         for name, extra in (("plan", []), ("plan_weeks_4", ["--weeks", "4"])):
             times = [wall([*STUDYPLAN, "plan", *extra], env) for _ in range(runs)]
             print(f"{name}_{label}_median_s {median(times):.3f}")
-        print(f"build_plan_in_process_{label}_median_s {in_process_plan(runs):.3f}")
+        in_process(label, runs)
         time_exports(label, env, Path(tmp), runs)
 
 
@@ -180,12 +199,7 @@ def scheduler_alone(count: int, runs: int) -> None:
         ),
     }
     for name, run in cases.items():
-        values = []
-        for _ in range(runs):
-            start = time.perf_counter()
-            run()
-            values.append(time.perf_counter() - start)
-        print(f"schedule_{count}_items_{name}_median_s {median(values):.3f}")
+        print(f"schedule_{count}_items_{name}_median_s {timed(run, runs):.3f}")
 
 
 def main() -> None:
