@@ -17,6 +17,11 @@ from studyplan.errors import SettingsError
 
 NOW_VARIABLE = "STUDYPLAN_NOW"
 
+EARLIEST = date(2, 1, 1)
+LATEST = date(9998, 12, 31)
+"""The dates ``STUDYPLAN_NOW`` may name: converting to another zone, or going to the start
+of the week, must stay within the calendar (years 1 to 9999)."""
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 """Day names as the command line takes them, Monday first (``date.weekday()`` order)."""
 
@@ -33,6 +38,11 @@ def now() -> datetime:
             f"environment variable {NOW_VARIABLE}: '{fixed}' is not an ISO 8601 moment "
             "(e.g. 2027-01-04T18:00:00+01:00); fix or unset it"
         ) from None
+    if not EARLIEST <= moment.date() <= LATEST:  # a zone or a week away from the calendar's end
+        raise SettingsError(
+            f"environment variable {NOW_VARIABLE}: '{fixed}' is too close to the calendar's "
+            f"ends; give a moment from {EARLIEST} to {LATEST}, or unset it"
+        )
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 

@@ -48,7 +48,7 @@ def plan(
     tz = settings(ctx).zone
     moment = clock.now()
     changing = any(v is not None for v in (hours_per_week, minutes_per_day, days, start))
-    if changing:
+    if changing:  # the pace is stored only if the plan at it can be built
         change = set_pace(
             db,
             clock.today(tz, moment),
@@ -59,7 +59,9 @@ def plan(
         )
         for warning in change.warnings:
             state(ctx).warn(warning)
-    result = build_plan(db, tz, moment)
+        result = change.plan
+    else:
+        result = build_plan(db, tz, moment)
     if json_:
         print_json(plan_dict(result))
         return
@@ -110,6 +112,11 @@ def plan_dict(result: Any) -> dict[str, Any]:
     }
 
 
+def _day(day: date) -> str:
+    """``Mon 2027-01-04`` (ISO, so that every year has four digits)."""
+    return f"{day:%a} {day.isoformat()}"
+
+
 def _print_plan(result: Any, first_weekday: int, weeks: int | None) -> None:
     pace = result.pace
     out(f"Pace     {pace.describe()}")
@@ -119,12 +126,12 @@ def _print_plan(result: Any, first_weekday: int, weeks: int | None) -> None:
     span = (result.finish - result.first).days // 7 + 1
     out(
         f"Left     {duration(result.minutes_left)} in {len(result.items)} items; "
-        f"finish {result.finish:%a %Y-%m-%d} (about {span} week{'s' * (span != 1)})"
+        f"finish {_day(result.finish)} (about {span} week{'s' * (span != 1)})"
     )
     grouped = result.weeks(first_weekday)
     for start, days_ in grouped[:weeks]:
         total = sum(d.minutes for d in days_)
-        out(f"\nWeek of {start:%a %Y-%m-%d}  ({duration(total)})")
+        out(f"\nWeek of {_day(start)}  ({duration(total)})")
         for day in days_:
             mark = "  <- today" if day.day == result.today else ""
             out(f"  {day.day:%a %d %b}  {duration(day.minutes)}{mark}")

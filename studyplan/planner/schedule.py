@@ -1,6 +1,6 @@
 """The scheduler: unfinished items, in order, laid out over the learner's study days.
 
-Pure: no database, no clock. The rules (the property tests in tests/unit/test_schedule.py
+Pure: no database, no clock. The rules (the property tests in tests/planner/test_schedule.py
 check each over random catalogs, paces and progress):
 
 - items keep their order: an item's first part is never on a day before the previous item's
@@ -10,7 +10,10 @@ check each over random catalogs, paces and progress):
 - a resource longer than what is left of a day is split: what fits today, the rest on the
   next study days (a 150-minute read at 60 minutes a day: parts 1/3, 2/3, 3/3); a piece
   shorter than :data:`MIN_PART` minutes is not started at the end of a day;
-- only chosen weekdays, never before the first day.
+- only chosen weekdays, never before the first day;
+- no day wasted: a day is left for the next only when it is full or the next piece cannot go
+  there (see :func:`schedule`), so the planned days are the first study days from the first
+  day, none skipped and none empty.
 """
 
 from __future__ import annotations
@@ -92,62 +95,74 @@ class Pace:
 
 def study_days(first: date, weekdays: frozenset[int]) -> Iterator[date]:
     """The chosen weekdays from ``first`` on; stops at the end of the calendar."""
-    day = first
+    chosen = sorted(weekdays)
+    if not chosen:
+        return
+    # from each chosen weekday, the days to the next one (a week when only one is chosen)
+    gaps = {
+        d: timedelta(days=(chosen[(n + 1) % len(chosen)] - d - 1) % 7 + 1)
+        for n, d in enumerate(chosen)
+    }
+    ahead = min((d - first.weekday()) % 7 for d in chosen)
+    if date.max - first < timedelta(days=ahead):
+        return
+    day = first + timedelta(days=ahead)
     while True:
-        if day.weekday() in weekdays:
-            yield day
-        if day == date.max:
+        yield day
+        gap = gaps[day.weekday()]
+        if date.max - day < gap:
             return
-        day += timedelta(days=1)
+        day += gap
 
 
 def schedule(items: Iterable[PlanItem], pace: Pace, first: date) -> list[StudyDay]:
-    """Lay ``items`` out over the study days from ``first`` (rules in the module docstring)."""
+    """Lay ``items`` out over the study days from ``first`` (rules in the module docstring).
+
+    A day is left for the next study day only when it is full, or when the next piece cannot
+    go there: an item that cannot be split and is longer than the room left, or an item
+    that can be split, longer than the room left, when that room is under :data:`MIN_PART`.
+    So the planned days are the first study days from ``first``, none skipped, none empty.
+    Raises :class:`PlanTooLongError` when the plan would run past 9999-12-31.
+    """
     budget = pace.minutes_per_day
     days = study_days(first, pace.weekdays)
     planned: list[StudyDay] = []
     current: StudyDay | None = None
-
-    def next_day() -> StudyDay:
-        try:
-            day = StudyDay(next(days))
-        except StopIteration:
-            raise PlanTooLongError("the plan would end after the year 9999") from None
-        planned.append(day)
-        return day
+    used = 0  # minutes planned on ``current``: summing its parts each time is quadratic
 
     for item in items:
         left = max(item.minutes, MIN_LEFT)
-        pieces: list[Part] = []
+        pieces: list[tuple[StudyDay, int]] = []
         while left > 0:
             if current is None:
-                current = next_day()
-            room = budget - current.minutes
+                current, used = _next_day(days, planned), 0
+            room = budget - used
             if not item.splittable or left <= room:
-                if left > room and current.parts:
-                    current = next_day()
+                if left > room and used:
+                    current = None
                     continue
                 piece = left
-            elif room >= min(MIN_PART, left, budget):
+            elif room >= min(MIN_PART, budget):
                 piece = room
             else:
-                current = next_day()
-                continue
-            part = Part(item, piece)
-            current.parts.append(part)
-            pieces.append(part)
-            left -= piece
-            if current.minutes >= budget:
                 current = None
-        _number(planned, pieces)
+                continue
+            pieces.append((current, piece))
+            used += piece
+            left -= piece
+            if used >= budget:
+                current = None
+        total = len(pieces)
+        for number, (day, minutes) in enumerate(pieces, 1):
+            day.parts.append(Part(item, minutes, number, total))
     return planned
 
 
-def _number(planned: list[StudyDay], pieces: list[Part]) -> None:
-    """Give each piece of a split item its ``number`` and ``of`` (in place)."""
-    if len(pieces) < 2:
-        return
-    total = len(pieces)
-    renumbered = {id(p): Part(p.item, p.minutes, n, total) for n, p in enumerate(pieces, 1)}
-    for day in planned[-total:]:
-        day.parts = [renumbered.get(id(p), p) for p in day.parts]
+def _next_day(days: Iterator[date], planned: list[StudyDay]) -> StudyDay:
+    """The next study day, added to ``planned``."""
+    try:
+        day = StudyDay(next(days))
+    except StopIteration:
+        raise PlanTooLongError("the plan would end after the year 9999") from None
+    planned.append(day)
+    return day

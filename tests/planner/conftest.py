@@ -1,0 +1,29 @@
+"""Fixtures of the plan tests: the catalog with labs and a database holding it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from studyplan.db.database import Database
+from studyplan.settings import load_settings
+from tests.planner.lab_catalog import write_lab_catalog
+
+
+@pytest.fixture
+def lab_catalog(tmp_path: Path) -> Path:
+    """The catalog with labs, written in the test's folder."""
+    return write_lab_catalog(tmp_path / "catalog")
+
+
+@pytest.fixture
+def plan_db(home: Path, lab_catalog: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+    """A fresh database in the private home with the catalog with labs synced."""
+    from studyplan.services.workspace import open_workspace
+
+    monkeypatch.setenv("STUDYPLAN_CATALOG", str(lab_catalog))
+    database = open_workspace(load_settings())
+    yield database
+    database.dispose()

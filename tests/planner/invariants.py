@@ -1,0 +1,151 @@
+"""The rules every schedule keeps, as checks the scheduler and plan tests share.
+
+For ``days = schedule(items, pace, first)``:
+
+(a) a day holds at most its budget, unless it holds exactly one part of an item that cannot
+    be split;
+(b) every day is a chosen weekday, not before ``first``; days strictly increase; none is
+    skipped (the planned days are the first study days from ``first``);
+(c) each item's parts add up to ``max(minutes, MIN_LEFT)``, are numbered 1..n of n in
+    chronological order, one a day on consecutive planned days; each part of a split item
+    but the last fills its day; its first part is at least ``min(MIN_PART, budget)``;
+(d) items keep their order: day by day the parts name the items in order, so an item never
+    starts on a day before the previous item's last part;
+(e) no day is empty;
+(f) no day is wasted (below).
+
+"No wasted day" is exactly what the scheduler promises when it leaves a study day for the
+next one (the day before is not the last planned day):
+
+- the day is full (its minutes reach the budget), or
+- the next piece is the first part of an item that cannot be split and is longer than the
+  room left, or
+- the next piece is the first part of an item that can be split, the whole item is longer
+  than the room left, and that room is under :data:`MIN_PART` minutes (a split is not
+  started in less).
+
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from itertools import islice, pairwise
+
+from studyplan.planner.schedule import (
+    MIN_LEFT,
+    MIN_PART,
+    Pace,
+    Part,
+    PlanItem,
+    StudyDay,
+)
+
+
+def every_study_day(first: date, weekdays: frozenset[int]) -> Iterator[date]:
+    """The chosen weekdays from ``first`` on, found by walking day by day (the reference the
+    scheduler's quicker :func:`study_days` is checked against)."""
+    day = first
+    while True:
+        if day.weekday() in weekdays:
+            yield day
+        if day == date.max:
+            return
+        day += timedelta(days=1)
+
+
+def parts_by_item(days: list[StudyDay]) -> dict[str, list[tuple[int, Part]]]:
+    """Each item's parts with the index of their day, in chronological order."""
+    found: dict[str, list[tuple[int, Part]]] = {}
+    for index, day in enumerate(days):
+        for part in day.parts:
+            found.setdefault(part.item.id, []).append((index, part))
+    return found
+
+
+def check_schedule(items: list[PlanItem], pace: Pace, first: date, days: list[StudyDay]) -> None:
+    """Every rule of the scheduler, for ``days = schedule(items, pace, first)``."""
+    budget = pace.minutes_per_day
+    check_days(pace, first, days)
+    check_budget(budget, days)
+    check_parts(items, budget, days)
+    check_order(items, days)
+    check_no_wasted_day(budget, days)
+
+
+def check_days(pace: Pace, first: date, days: list[StudyDay]) -> None:
+    """(b) chosen weekdays only, none before ``first``, strictly increasing, none skipped;
+    (e) no empty day."""
+    for day in days:
+        assert day.day.weekday() in pace.weekdays
+        assert day.day >= first
+        assert day.parts, f"{day.day} is planned but empty"
+    assert all(a.day < b.day for a, b in pairwise(days))
+    expected = list(islice(every_study_day(first, pace.weekdays), len(days)))
+    assert [d.day for d in days] == expected, "a study day was skipped"
+
+
+def check_budget(budget: int, days: list[StudyDay]) -> None:
+    """(a) a day holds at most its budget, unless it holds one part of an unsplittable item."""
+    for day in days:
+        if day.minutes > budget:
+            assert len(day.parts) == 1, f"{day.day}: over budget with several parts"
+            assert not day.parts[0].item.splittable, f"{day.day}: a split read over budget"
+
+
+def check_parts(items: list[PlanItem], budget: int, days: list[StudyDay]) -> None:
+    """(c) every item is planned whole: its parts add up, are numbered 1..n of n in order,
+    one a day; a split item's parts are on consecutive planned days, each but the last
+    filling its day, the first at least MIN_PART minutes (or a whole day when the budget is
+    smaller)."""
+    found = parts_by_item(days)
+    assert set(found) == {i.id for i in items}
+    for it in items:
+        pieces = found[it.id]
+        indexes = [index for index, _ in pieces]
+        parts = [part for _, part in pieces]
+        assert sum(p.minutes for p in parts) == max(it.minutes, MIN_LEFT)
+        assert all(p.minutes > 0 for p in parts)
+        assert [p.number for p in parts] == list(range(1, len(parts) + 1))
+        assert {p.of for p in parts} == {len(parts)}
+        assert all(p.item == it for p in parts)
+        assert indexes == list(range(indexes[0], indexes[0] + len(parts))), "not one a day"
+        if not it.splittable:
+            assert len(parts) == 1, f"{it.id} cannot be split but was"
+        if len(parts) > 1:
+            assert parts[0].minutes >= min(MIN_PART, budget)
+            assert parts[0].label == f"part 1/{len(parts)}"
+            for index, part in pieces[:-1]:
+                assert days[index].parts[-1] == part
+                assert days[index].minutes == budget
+            for index, part in pieces[1:]:
+                assert days[index].parts[0] == part
+        else:
+            assert parts[0].label == ""
+
+
+def check_order(items: list[PlanItem], days: list[StudyDay]) -> None:
+    """(d) items keep their order: read day by day, the parts name the items in order, each
+    item's parts together; so no item starts on a day before the previous one ends."""
+    sequence = [part.item.id for day in days for part in day.parts]
+    runs = [ident for n, ident in enumerate(sequence) if n == 0 or sequence[n - 1] != ident]
+    assert runs == [i.id for i in items]
+    found = parts_by_item(days)
+    for before, after in pairwise(items):
+        assert found[after.id][0][0] >= found[before.id][-1][0]
+
+
+def check_no_wasted_day(budget: int, days: list[StudyDay]) -> None:
+    """(f) a day that is not the last was left only when nothing more could go there (the
+    rule is stated in the module docstring)."""
+    found = parts_by_item(days)
+    for day, following in pairwise(days):
+        room = budget - day.minutes
+        if room <= 0:
+            continue
+        nxt = following.parts[0]
+        whole = sum(p.minutes for _, p in found[nxt.item.id])
+        assert nxt.number == 1, f"{day.day}: {room} min left, yet {nxt.item.id} went on"
+        assert whole > room, f"{day.day}: {nxt.item.id} ({whole} min) fits in {room} min"
+        if nxt.item.splittable:
+            assert room < MIN_PART, f"{day.day}: {room} min left unused before {nxt.item.id}"
