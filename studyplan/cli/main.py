@@ -17,6 +17,7 @@ import typer
 from studyplan import __version__
 from studyplan.cli import (
     catalog_cmds,
+    export_cmds,
     import_cmds,
     lab_cmds,
     links_cmd,
@@ -76,6 +77,7 @@ notes_cmds.register(app)
 locate_cmd.register(app)
 app.command("add")(catalog_cmds.add)
 app.command("plan")(plan_cmds.plan)
+app.command("export")(export_cmds.export)
 app.command("import-progress")(import_cmds.import_progress)
 app.add_typer(catalog_cmds.app, name="catalog")
 app.add_typer(links_cmd.app, name="links")

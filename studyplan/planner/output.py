@@ -14,12 +14,18 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     """Write ``data`` (text as UTF-8) to ``path`` through a temporary file and a rename.
 
     On failure nothing is left behind (neither a partial ``path`` nor the temporary file)
-    and :class:`ExportError` says what happened in one line.
+    and :class:`ExportError` says what happened in one line. A symbolic link keeps pointing
+    at the new file; a device or a named pipe (``/dev/stdout``) is written to directly.
     """
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
         raise ExportError(f"{path} is a folder; give a file name, e.g. {path / 'plan'}")
+    if path.exists() and not path.is_file():  # /dev/stdout, a named pipe: no file to replace
+        _write_special(path, raw)
+        return
+    if path.is_symlink():  # replace the file the link points to, and keep the link
+        path = Path(os.path.realpath(path))
+    folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise ExportError(f"{folder}: no such folder; create it or choose another path")
     temp = ""
@@ -38,6 +44,15 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     finally:
         if temp:
             Path(temp).unlink(missing_ok=True)
+
+
+def _write_special(path: Path, raw: bytes) -> None:
+    """Write to a device or a named pipe as it is (nothing there can be left half-written)."""
+    try:
+        with path.open("wb") as handle:
+            handle.write(raw)
+    except OSError as exc:
+        raise ExportError(_explain(exc, path)) from None
 
 
 def _mode_of(path: Path) -> int:

@@ -1,0 +1,270 @@
+"""The plan as a Markdown checklist, grouped by step, that ``studyplan links check`` can read.
+
+Every resource and lab in study order (finished ones ticked), each resource a link to its
+address, with its kind, minutes, advice and scheduled dates; a lab with the command that
+starts it; with ``--notes`` each note as a block quote under what it is about.
+
+What a catalog or a learner wrote is data: titles, advice and reasons are escaped
+(:func:`inline`), so a title cannot become a link, emphasis or HTML; addresses are written
+so that neither a Markdown reader nor the link extractor cuts them short (:func:`link_target`);
+notes keep their Markdown but not raw HTML (:func:`quote_note`).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import TYPE_CHECKING
+
+from studyplan import clock
+from studyplan.planner.exports import ExportContext
+from studyplan.planner.rows import ItemRow, StepRows, local_date, note_bodies, study_rows
+from studyplan.wording import duration
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
+_SPECIAL = re.compile(r"([\\`*_\[\]<>&~|#!])")
+_SCHEME = re.compile(r"(?i)\b(https?|ftp|file|mailto|www)([:.])")
+_URL_UNSAFE = re.compile(r"""[\s()<>\[\]{}|\\^"'`\x00-\x1f\x7f]""")
+_URL_TRAILING = ".,;:!"
+
+PACE_HINT = "studyplan plan --hours-per-week 5 --days mon,wed,sat"
+
+
+def inline(text: str) -> str:
+    """``text`` as literal Markdown on one line: no link, emphasis, code, HTML or autolink.
+
+    Markdown's special characters get a backslash; ``https:`` and ``www.`` lose the power to
+    become autolinks (``https\\:``); line breaks become spaces.
+    """
+    text = " ".join(text.split())
+    text = _SPECIAL.sub(r"\\\1", text)
+    return _SCHEME.sub(r"\1\\\2", text)
+
+
+def link_target(url: str) -> str:
+    """``url`` made safe as a Markdown link destination and for the link extractor.
+
+    After the host, characters that would end the destination or a bare URL early
+    (spaces, parentheses, angle and square brackets, quotes, backslash …) are
+    percent-encoded, and so is a trailing ``.,;:!`` that a reader of prose would drop.
+    """
+    start = url.find("//") + 2 if "//" in url else 0
+    ends = [i for i in (url.find(c, start) for c in "/?#") if i >= 0]
+    cut = min(ends) if ends else len(url)
+    head, rest = url[:cut], url[cut:]
+    rest = _URL_UNSAFE.sub(lambda m: _percent(m.group(0)), rest)
+    if rest.endswith("?"):  # an empty query says nothing; a "?" ending a longer one is data
+        lone = rest.count("?") == 1 and "#" not in rest
+        rest = rest[:-1] if lone else rest[:-1] + "%3F"
+    if rest and rest[-1] in _URL_TRAILING:
+        rest = rest[:-1] + _percent(rest[-1])
+    return head + rest
+
+
+def _percent(char: str) -> str:
+    return "".join(f"%{byte:02X}" for byte in char.encode("utf-8"))
+
+
+def day_label(day: date) -> str:
+    """``Mon 4 Jan 2027``."""
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def render(ctx: ExportContext) -> str:
+    """The whole Markdown document."""
+    steps = study_rows(ctx.db)
+    notes = note_bodies(ctx.db) if ctx.notes else {}
+    scheduled = ctx.plan.scheduled()
+    lines = _header(ctx, steps)
+    for step in steps:
+        lines += ["", f"## Step {inline(step.label)}: {inline(step.title)}", ""]
+        if step.note_target in notes:
+            lines += [*quote_note(notes[step.note_target], ""), ""]
+        for item in step.items:
+            lines += _item(ctx, item, scheduled.get(item.id, []), notes.get(item.id))
+    return "\n".join(lines) + "\n"
+
+
+def _header(ctx: ExportContext, steps: list[StepRows]) -> list[str]:
+    curricula = list(dict.fromkeys(step.curriculum_title for step in steps))
+    title = f"# Study plan: {inline(curricula[0])}" if len(curricula) == 1 else "# Study plan"
+    items = [item for step in steps for item in step.items]
+    finished = sum(item.is_finished for item in items)
+    moment = ctx.now.astimezone(ctx.tz)
+    lines = [
+        title,
+        "",
+        f"Exported {day_label(moment.date())} at {moment:%H:%M} "
+        f"({inline(clock.zone_name(ctx.tz))}): {finished} of {len(items)} items finished.",
+        "",
+    ]
+    plan = ctx.plan
+    if plan.pace is None:
+        lines.append(
+            f"No pace set, so nothing is scheduled yet: set one with `{PACE_HINT}`, then "
+            "export again."
+        )
+    elif plan.finish is None:
+        lines.append(f"- Pace: {inline(plan.pace.describe())}")
+        lines.append("- Nothing left to schedule: everything is finished.")
+    else:
+        lines.append(f"- Pace: {inline(plan.pace.describe())}")
+        lines.append(
+            f"- Finish: {day_label(plan.finish)} ({duration(plan.minutes_left)} left "
+            f"in {len(plan.items)} items)"
+        )
+    return lines
+
+
+_STATUS_NOTE = {
+    "in_progress": "in progress",
+    "started": "started",
+    "done": "done",
+    "passed": "passed",
+}
+
+
+def _item(ctx: ExportContext, item: ItemRow, days: list[date], note: str | None) -> list[str]:
+    mark = "[x]" if item.is_finished else "[ ]"
+    if item.is_lab:
+        head = f"- {mark} lab: {inline(item.title)} — {item.minutes} min"
+    else:
+        link = f"[{inline(item.title)}]({link_target(item.url)})"
+        head = f"- {mark} {link} — {inline(item.kind)}, {item.minutes} min"
+    head += _status(ctx, item)
+    lines = [head]
+    if item.is_lab:
+        lines.append(f"  - start it with `studyplan lab start {item.id}`")
+    if item.advice:
+        lines.append(f"  - advice: {inline(item.advice)}")
+    if days and not item.is_finished:
+        lines.append(f"  - scheduled: {_scheduled(days)}")
+    if note and note.strip():
+        lines += quote_note(note, "  ")
+    return lines
+
+
+def _status(ctx: ExportContext, item: ItemRow) -> str:
+    if item.status == "skipped":
+        reason = f": {inline(item.skip_reason)}" if item.skip_reason.strip() else ""
+        return f" (skipped{reason})"
+    word = _STATUS_NOTE.get(item.status)
+    if word is None:
+        return ""
+    when = local_date(item.finished if item.is_finished else item.started, ctx.tz)
+    return f" ({word} {day_label(when)})" if when else f" ({word})"
+
+
+def _scheduled(days: list[date]) -> str:
+    if len(days) == 1:
+        return day_label(days[0])
+    total = len(days)
+    return ", ".join(f"{day_label(day)} ({n}/{total})" for n, day in enumerate(days, 1))
+
+
+def quote_note(body: str, indent: str) -> list[str]:
+    """A note as a Markdown block quote (each line prefixed ``indent + "> "``).
+
+    The note keeps its Markdown; a ``<`` outside code is escaped so that no raw HTML (a
+    ``<script>``, a comment that hides the rest) reaches a reader.
+    """
+    text = without_html(re.sub(r"\r\n?", "\n", body).strip("\n"))
+    return [f"{indent}> {line}".rstrip() for line in text.split("\n")]
+
+
+def without_html(text: str) -> str:
+    """``text`` (Markdown) with every ``<`` that could open an HTML tag escaped.
+
+    ``<`` in code blocks and code spans stays as it is. A CommonMark parser then checks the
+    result; should any HTML remain (escaping can change where blocks start), every such ``<``
+    is escaped, code or not: a stray backslash in code is better than live HTML.
+    """
+    if _TAG_START.search(text) is None:
+        return text
+    verbatim = _code_block_lines(text)
+    lines = text.split("\n")
+    out: list[str] = []
+    run: list[str] = []
+    for number, line in enumerate(lines):
+        if number in verbatim or not line.strip():
+            if run:
+                out.append(_escape_outside_spans("\n".join(run)))
+                run = []
+            out.append(line)
+        else:
+            run.append(line)
+    if run:
+        out.append(_escape_outside_spans("\n".join(run)))
+    escaped = "\n".join(out)
+    return _escape_tags(text) if _has_html(escaped) else escaped
+
+
+_TAG_START = re.compile(r"(?<!\\)((?:\\\\)*)<(?=[A-Za-z/!?])")
+"""A ``<`` that may open an HTML tag, comment or autolink, not escaped by a backslash."""
+
+
+def _escape_tags(text: str) -> str:
+    return _TAG_START.sub(r"\1\\<", text)
+
+
+def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark")
+
+
+def _code_block_lines(text: str) -> set[int]:
+    """Line numbers of fenced and indented code blocks (a CommonMark block parser's view)."""
+    if not re.search(r"```|~~~|^[ >]*(?: {4}|\t)", text, re.MULTILINE):
+        return set()
+    found: set[int] = set()
+    for token in _parser().disable("inline").parse(text):
+        if token.type in ("fence", "code_block") and token.map is not None:
+            found.update(range(*token.map))
+    return found
+
+
+def _has_html(text: str) -> bool:
+    for token in _parser().parse(text):
+        if token.type == "html_block":
+            return True
+        if any(child.type == "html_inline" for child in token.children or ()):
+            return True
+    return False
+
+
+_TICKS = re.compile(r"`+")
+
+
+def _escape_outside_spans(text: str) -> str:
+    """Escape tag-opening ``<`` everywhere but in code spans (CommonMark's backtick runs)."""
+    pieces: list[str] = []
+    done = position = 0
+    while (opening := _TICKS.search(text, position)) is not None:
+        start, size = opening.start(), len(opening.group())
+        if _escaped(text, start):  # "\`" is a literal backtick; the rest of the run may open
+            start, size = start + 1, size - 1
+        closing = _closing_run(text, opening.end(), size) if size else None
+        if closing is None:
+            position = opening.end()
+            continue
+        pieces += [_escape_tags(text[done:start]), text[start:closing]]
+        done = position = closing
+    pieces.append(_escape_tags(text[done:]))
+    return "".join(pieces)
+
+
+def _escaped(text: str, index: int) -> bool:
+    count = 0
+    while index - count > 0 and text[index - count - 1] == "\\":
+        count += 1
+    return count % 2 == 1
+
+
+def _closing_run(text: str, start: int, size: int) -> int | None:
+    for run in _TICKS.finditer(text, start):
+        if len(run.group()) == size:
+            return run.end()
+    return None
