@@ -6,6 +6,8 @@ document to standard output or, whole or not at all, to a file.
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -104,6 +106,8 @@ def export(
     from studyplan.planner.output import write_atomic
 
     path = Path(output).expanduser()
+    if _is_terminal(path):  # -o /dev/tty: a terminal all the same
+        document = terminal_safe(document)
     write_atomic(path, document)
     out(f"wrote {path} ({name})")
 
@@ -146,18 +150,37 @@ def _render(name: str, context: ExportContext) -> str:
     return render(context)
 
 
+def terminal_safe(document: str) -> str:
+    """``document`` as a terminal may show it: control characters as visible signs, CRLF
+    line ends as plain ones, no byte order mark."""
+    from studyplan.safe_text import visible
+
+    return visible(document.removeprefix("\ufeff").replace("\r\n", "\n"))
+
+
+def _is_terminal(path: Path) -> bool:
+    """Whether ``path`` names a terminal device (``/dev/tty``, ``/dev/stdout`` on one)."""
+    try:
+        if not stat.S_ISCHR(path.stat().st_mode):
+            return False
+        fd = os.open(path, os.O_WRONLY | os.O_NOCTTY | os.O_NONBLOCK)
+    except OSError:
+        return False
+    try:
+        return os.isatty(fd)
+    finally:
+        os.close(fd)
+
+
 def write_stdout(document: str) -> None:
     """Write ``document`` to standard output as it is, as UTF-8.
 
-    On a terminal, control characters show as visible signs (a note cannot move the cursor
-    or clear the screen), CRLF line ends as plain ones and a byte order mark not at all;
-    through a pipe or a redirection the bytes are the document's.
+    On a terminal it is :func:`terminal_safe` (a note cannot move the cursor or clear the
+    screen); through a pipe or a redirection the bytes are the document's.
     """
     stream = sys.stdout
     if stream.isatty():
-        from studyplan.safe_text import visible
-
-        document = visible(document.removeprefix("\ufeff").replace("\r\n", "\n"))
+        document = terminal_safe(document)
     stream.flush()
     stream.buffer.write(document.encode("utf-8"))
     stream.buffer.flush()

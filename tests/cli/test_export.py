@@ -266,6 +266,8 @@ def test_a_terminal_sees_control_characters_as_signs(paced: dict[str, str]) -> N
     assert b"bell \x07 and clear \x1b[2J here" in piped  # a file gets what was written
     shown = on_a_terminal("export", "--notes", env=paced)
     assert "bell ␇ and clear ␛[2J here" in shown and "\x1b" not in shown
+    named = on_a_terminal("export", "--notes", "-o", "/dev/stdout", env=paced)
+    assert "bell ␇ and clear ␛[2J here" in named and "\x1b" not in named
     csv_shown = on_a_terminal("export", "-f", "csv", env=paced)
     assert csv_shown.startswith("step,id,") and "\ufeff" not in csv_shown
 

@@ -464,3 +464,49 @@ def test_labs_follow_their_resource_in_every_listing(lab_db: Database) -> None:
 )
 def test_a_cell_starting_like_a_formula_gets_an_apostrophe(text: str, shown: str) -> None:
     assert csv_export.cell(text) == shown
+
+
+def test_an_event_reads_back_as_the_one_icalendar_writes(db: Database) -> None:
+    from icalendar import Alarm, Event
+
+    paced(db)
+    ctx = context(db, remind=20)
+    day = ctx.plan.days[2]  # two items, one of them split
+    start = datetime.combine(day.day, time(19, 0), tzinfo=PARIS)
+    reference = Event.new(
+        uid=ics.uid(day.day),
+        start=start,
+        end=start + timedelta(minutes=day.minutes),
+        stamp=NOW,
+        sequence=ics.sequence(NOW),
+        summary=ics.summary(day),
+        description=ics.description(day),
+        categories=["Study"],
+    )
+    reference.add_component(Alarm.new_display(ics.summary(day), timedelta(minutes=-20)))
+    mine = events(ics.render(ctx))[2]
+    for name in ("UID", "SUMMARY", "DESCRIPTION", "SEQUENCE", "DTSTAMP", "DTSTART", "DTEND"):
+        assert mine.decoded(name) == reference.decoded(name), name
+    assert mine["DTSTART"].params["TZID"] == "Europe/Paris"
+    assert mine.categories == reference.categories == ["Study"]
+    (alarm,) = mine.walk("VALARM")
+    (expected,) = reference.walk("VALARM")
+    assert {k: alarm.decoded(k) for k in alarm} == {k: expected.decoded(k) for k in expected}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*"ab\\;,\n é€😀", "\\n"]), max_size=300).map("".join))
+def test_a_folded_line_is_short_whole_and_reads_back(text: str) -> None:
+    line = "DESCRIPTION:" + ics.escape_text(text)
+    folded = ics.fold(line)
+    parts = folded.split("\r\n")
+    assert all(len(part.encode("utf-8")) <= 75 for part in parts)
+    assert all(part.startswith(" ") for part in parts[1:])
+    assert folded.replace("\r\n ", "") == line
+    for part in parts[:-1]:  # no fold inside an escape
+        assert (len(part) - len(part.rstrip("\\"))) % 2 == 0
+    calendar = (
+        "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n" + folded + "\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    event = Calendar.from_ical(calendar).walk("VEVENT")[0]
+    assert str(event["DESCRIPTION"]) == text.replace("\r\n", "\n")

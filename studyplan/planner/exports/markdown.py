@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import cache
 from typing import TYPE_CHECKING
 
 from studyplan import clock
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>&~|#!])")
+_PLAIN = re.compile(r"[^\\`*_\[\]<>&~|#!:.]*")
+"""Text with nothing to escape (most titles): no special character, no ``:`` or ``.``."""
 _SCHEME = re.compile(r"(?i)\b(https?|ftp|file|mailto|www)([:.])")
 _URL_UNSAFE = re.compile(r"""[\s()<>\[\]{}|\\^"'`\x00-\x1f\x7f]""")
 _URL_TRAILING = ".,;:!"
@@ -39,6 +42,8 @@ def inline(text: str) -> str:
     become autolinks (``https\\:``); line breaks become spaces.
     """
     text = " ".join(text.split())
+    if _PLAIN.fullmatch(text):
+        return text
     text = _SPECIAL.sub(r"\\\1", text)
     return _SCHEME.sub(r"\1\\\2", text)
 
@@ -50,6 +55,8 @@ def link_target(url: str) -> str:
     (spaces, parentheses, angle and square brackets, quotes, backslash …) are
     percent-encoded, and so is a trailing ``.,;:!`` that a reader of prose would drop.
     """
+    if _URL_UNSAFE.search(url) is None and not url.endswith((*_URL_TRAILING, "?")):
+        return url
     start = url.find("//") + 2 if "//" in url else 0
     ends = [i for i in (url.find(c, start) for c in "/?#") if i >= 0]
     cut = min(ends) if ends else len(url)
@@ -67,9 +74,14 @@ def _percent(char: str) -> str:
     return "".join(f"%{byte:02X}" for byte in char.encode("utf-8"))
 
 
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@cache
 def day_label(day: date) -> str:
-    """``Mon 4 Jan 2027``."""
-    return f"{day:%a} {day.day} {day:%b %Y}"
+    """``Mon 4 Jan 2027`` (in English whatever the locale, as the rest of the document)."""
+    return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def render(ctx: ExportContext) -> str:
@@ -209,10 +221,13 @@ def _escape_tags(text: str) -> str:
     return _TAG_START.sub(r"\1\\<", text)
 
 
-def _parser() -> MarkdownIt:
+@cache
+def _parser(blocks_only: bool = False) -> MarkdownIt:
+    """A CommonMark parser (made once: making one costs a millisecond)."""
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark")
+    parser = MarkdownIt("commonmark")
+    return parser.disable("inline") if blocks_only else parser
 
 
 def _code_block_lines(text: str) -> set[int]:
@@ -220,7 +235,7 @@ def _code_block_lines(text: str) -> set[int]:
     if not re.search(r"```|~~~|^[ >]*(?: {4}|\t)", text, re.MULTILINE):
         return set()
     found: set[int] = set()
-    for token in _parser().disable("inline").parse(text):
+    for token in _parser(blocks_only=True).parse(text):
         if token.type in ("fence", "code_block") and token.map is not None:
             found.update(range(*token.map))
     return found
