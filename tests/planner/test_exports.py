@@ -510,3 +510,16 @@ def test_a_folded_line_is_short_whole_and_reads_back(text: str) -> None:
     )
     event = Calendar.from_ical(calendar).walk("VEVENT")[0]
     assert str(event["DESCRIPTION"]) == text.replace("\r\n", "\n")
+
+
+def test_when_everything_is_finished_the_exports_say_so(db: Database) -> None:
+    paced(db)
+    for ref in ("1.1", "1.2", "2.1", "2.2"):
+        set_status(db, ref, "done")
+    ctx = context(db)
+    text = markdown.render(ctx)
+    assert "- Nothing left to schedule: everything is finished." in text.splitlines()
+    assert "4 of 4 items finished." in text and text.count("- [x] ") == 4
+    assert {row["scheduled"] for row in csv_rows(csv_export.render(ctx))} == {""}
+    calendar = Calendar.from_ical(ics.render(ctx))
+    assert not calendar.walk("VEVENT") and "everything is finished" in str(calendar["DESCRIPTION"])

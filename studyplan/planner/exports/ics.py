@@ -182,7 +182,8 @@ def _about(ctx: ExportContext) -> str:
         return f"Pace: {plan.pace.describe()}. Nothing left to plan: everything is finished."
     return (
         f"Pace: {plan.pace.describe()}. Finish: {plan.finish.isoformat()} "
-        f"({duration(plan.minutes_left)} left in {len(plan.items)} items)."
+        f"({duration(plan.minutes_left)} left in {len(plan.items)} item"
+        f"{'s' * (len(plan.items) != 1)})."
     )
 
 

@@ -109,7 +109,7 @@ def _header(ctx: ExportContext, steps: list[StepRows]) -> list[str]:
         title,
         "",
         f"Exported {day_label(moment.date())} at {moment:%H:%M} "
-        f"({inline(clock.zone_name(ctx.tz))}): {finished} of {len(items)} items finished.",
+        f"({inline(clock.zone_name(ctx.tz))}): {finished} of {_items(len(items))} finished.",
         "",
     ]
     plan = ctx.plan
@@ -125,13 +125,17 @@ def _header(ctx: ExportContext, steps: list[StepRows]) -> list[str]:
         lines.append(f"- Pace: {inline(plan.pace.describe())}")
         lines.append(
             f"- Finish: {day_label(plan.finish)} ({duration(plan.minutes_left)} left "
-            f"in {len(plan.items)} items)"
+            f"in {_items(len(plan.items))})"
         )
     return lines
 
 
+def _items(count: int) -> str:
+    return f"{count} item{'s' * (count != 1)}"
+
+
 _STATUS_NOTE = {
-    "in_progress": "in progress",
+    "in_progress": "in progress since",
     "started": "started",
     "done": "done",
     "passed": "passed",
