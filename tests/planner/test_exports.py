@@ -26,8 +26,8 @@ from sqlmodel import Session
 from studyplan.db.database import Database
 from studyplan.db.models import LabProgress
 from studyplan.links.extract import normalize_url, urls_in_markdown
+from studyplan.planner.checklist import checklist
 from studyplan.planner.exports import ExportContext, csv_export, ics, markdown
-from studyplan.planner.rows import study_rows
 from studyplan.planner.service import build_plan, set_pace
 from studyplan.services.notes import save_note
 from studyplan.services.progress import set_status
@@ -427,7 +427,7 @@ def _lab_progress(db: Database, lab_id: str, status: str) -> None:
 
 
 def test_labs_follow_their_resource_in_every_listing(lab_db: Database) -> None:
-    steps = study_rows(lab_db)
+    steps = checklist(lab_db)
     order = [item.id for step in steps for item in step.items]
     labs = [item for step in steps for item in step.items if item.is_lab]
     assert labs and "perceptron-nand" in order

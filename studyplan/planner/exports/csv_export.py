@@ -24,8 +24,8 @@ from __future__ import annotations
 import csv
 import io
 
+from studyplan.planner.checklist import checklist, local_date
 from studyplan.planner.exports import ExportContext
-from studyplan.planner.rows import local_date, study_rows
 
 COLUMNS = (
     "step",
@@ -56,17 +56,18 @@ def render(ctx: ExportContext) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    for step in study_rows(ctx.db):
+    for step in checklist(ctx.db):
+        label = cell(step.label)
         for item in step.items:
             started = local_date(item.started, ctx.tz)
-            finished = local_date(item.finished, ctx.tz) if item.is_finished else None
-            days = [] if item.is_finished else scheduled.get(item.id, [])
+            finished = local_date(item.ended, ctx.tz) if item.finished else None
+            days = [] if item.finished else scheduled.get(item.id, [])
             writer.writerow(
                 (
-                    cell(step.label),
+                    label,
                     cell(item.id),
                     cell(item.title),
-                    cell(item.kind),
+                    cell(item.resource_kind),
                     cell(item.url),
                     item.minutes,
                     item.status,

@@ -18,8 +18,15 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from studyplan import clock
+from studyplan.planner.checklist import (
+    ChecklistItem,
+    ChecklistStep,
+    Notes,
+    checklist,
+    local_date,
+    notes,
+)
 from studyplan.planner.exports import ExportContext
-from studyplan.planner.rows import ItemRow, StepRows, local_date, note_bodies, study_rows
 from studyplan.wording import duration
 
 if TYPE_CHECKING:
@@ -86,24 +93,24 @@ def day_label(day: date) -> str:
 
 def render(ctx: ExportContext) -> str:
     """The whole Markdown document."""
-    steps = study_rows(ctx.db)
-    notes = note_bodies(ctx.db) if ctx.notes else {}
+    steps = checklist(ctx.db)
+    found = notes(ctx.db) if ctx.notes else Notes()
     scheduled = ctx.plan.scheduled()
     lines = _header(ctx, steps)
     for step in steps:
         lines += ["", f"## Step {inline(step.label)}: {inline(step.title)}", ""]
-        if step.note_target in notes:
-            lines += [*quote_note(notes[step.note_target], ""), ""]
+        if step.id in found.steps:
+            lines += [*quote_note(found.steps[step.id], ""), ""]
         for item in step.items:
-            lines += _item(ctx, item, scheduled.get(item.id, []), notes.get(item.id))
+            lines += _item(ctx, item, scheduled.get(item.id, []), found.resources.get(item.id))
     return "\n".join(lines) + "\n"
 
 
-def _header(ctx: ExportContext, steps: list[StepRows]) -> list[str]:
+def _header(ctx: ExportContext, steps: list[ChecklistStep]) -> list[str]:
     curricula = list(dict.fromkeys(step.curriculum_title for step in steps))
     title = f"# Study plan: {inline(curricula[0])}" if len(curricula) == 1 else "# Study plan"
     items = [item for step in steps for item in step.items]
-    finished = sum(item.is_finished for item in items)
+    finished = sum(item.finished for item in items)
     moment = ctx.now.astimezone(ctx.tz)
     lines = [
         title,
@@ -142,34 +149,34 @@ _STATUS_NOTE = {
 }
 
 
-def _item(ctx: ExportContext, item: ItemRow, days: list[date], note: str | None) -> list[str]:
-    mark = "[x]" if item.is_finished else "[ ]"
+def _item(ctx: ExportContext, item: ChecklistItem, days: list[date], note: str | None) -> list[str]:
+    mark = "[x]" if item.finished else "[ ]"
     if item.is_lab:
         head = f"- {mark} lab: {inline(item.title)} — {item.minutes} min"
     else:
         link = f"[{inline(item.title)}]({link_target(item.url)})"
-        head = f"- {mark} {link} — {inline(item.kind)}, {item.minutes} min"
+        head = f"- {mark} {link} — {inline(item.resource_kind)}, {item.minutes} min"
     head += _status(ctx, item)
     lines = [head]
     if item.is_lab:
         lines.append(f"  - start it with `studyplan lab start {item.id}`")
     if item.advice:
         lines.append(f"  - advice: {inline(item.advice)}")
-    if days and not item.is_finished:
+    if days and not item.finished:
         lines.append(f"  - scheduled: {_scheduled(days)}")
     if note and note.strip():
         lines += quote_note(note, "  ")
     return lines
 
 
-def _status(ctx: ExportContext, item: ItemRow) -> str:
+def _status(ctx: ExportContext, item: ChecklistItem) -> str:
     if item.status == "skipped":
         reason = f": {inline(item.skip_reason)}" if item.skip_reason.strip() else ""
         return f" (skipped{reason})"
     word = _STATUS_NOTE.get(item.status)
     if word is None:
         return ""
-    when = local_date(item.finished if item.is_finished else item.started, ctx.tz)
+    when = local_date(item.ended if item.finished else item.started, ctx.tz)
     return f" ({word} {day_label(when)})" if when else f" ({word})"
 
 
