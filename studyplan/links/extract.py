@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
+from studyplan.code_spans import code_spans
 from studyplan.errors import LinkCheckError, NotFoundError, UsageError
 
 if TYPE_CHECKING:
@@ -181,42 +182,14 @@ _MAY_HOLD_CODE_BLOCKS = re.compile(r"```|~~~|^[ >]*(?: {4}|\t)", re.MULTILINE)
 need to parse it (the parser costs some 30 µs a line, and 40 ms to import)."""
 
 
-_BACKTICKS = re.compile(r"`+")
-
-
-def _escaped(text: str, index: int) -> bool:
-    """Whether the character at ``index`` follows an odd number of backslashes."""
-    count = 0
-    while index - count > 0 and text[index - count - 1] == "\\":
-        count += 1
-    return count % 2 == 1
-
-
 def _without_code_spans(text: str) -> str:
-    """``text`` with each code span (a backtick run up to the next run as long) blanked."""
+    """``text`` with each code span blanked (line ends kept)."""
     chars = list(text)
-    position = 0
-    while (opening := _BACKTICKS.search(text, position)) is not None:
-        start, size = opening.start(), len(opening.group())
-        if _escaped(text, start):  # "\`" is a literal backtick; the rest of the run may open
-            start, size = start + 1, size - 1
-        closing = _closing_run(text, opening.end(), size) if size else None
-        if closing is None:
-            position = opening.end()
-            continue
-        for index in range(start, closing):
+    for start, end in code_spans(text):
+        for index in range(start, end):
             if chars[index] != "\n":
                 chars[index] = " "
-        position = closing
     return "".join(chars)
-
-
-def _closing_run(text: str, start: int, size: int) -> int | None:
-    """The end of the first run of exactly ``size`` backticks from ``start``, or None."""
-    for run in _BACKTICKS.finditer(text, start):
-        if len(run.group()) == size:
-            return run.end()
-    return None
 
 
 _HINT_RELS = frozenset({"preconnect", "dns-prefetch"})

@@ -18,6 +18,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from studyplan import clock
+from studyplan.code_spans import code_spans
 from studyplan.planner.checklist import (
     ChecklistItem,
     ChecklistStep,
@@ -261,36 +262,12 @@ def _has_html(text: str) -> bool:
     return False
 
 
-_TICKS = re.compile(r"`+")
-
-
 def _escape_outside_spans(text: str) -> str:
-    """Escape tag-opening ``<`` everywhere but in code spans (CommonMark's backtick runs)."""
+    """Escape tag-opening ``<`` everywhere but in code spans."""
     pieces: list[str] = []
-    done = position = 0
-    while (opening := _TICKS.search(text, position)) is not None:
-        start, size = opening.start(), len(opening.group())
-        if _escaped(text, start):  # "\`" is a literal backtick; the rest of the run may open
-            start, size = start + 1, size - 1
-        closing = _closing_run(text, opening.end(), size) if size else None
-        if closing is None:
-            position = opening.end()
-            continue
-        pieces += [_escape_tags(text[done:start]), text[start:closing]]
-        done = position = closing
+    done = 0
+    for start, end in code_spans(text):
+        pieces += [_escape_tags(text[done:start]), text[start:end]]
+        done = end
     pieces.append(_escape_tags(text[done:]))
     return "".join(pieces)
-
-
-def _escaped(text: str, index: int) -> bool:
-    count = 0
-    while index - count > 0 and text[index - count - 1] == "\\":
-        count += 1
-    return count % 2 == 1
-
-
-def _closing_run(text: str, start: int, size: int) -> int | None:
-    for run in _TICKS.finditer(text, start):
-        if len(run.group()) == size:
-            return run.end()
-    return None
