@@ -19,7 +19,7 @@ import pytest
 from sqlmodel import Session, col, select
 
 from studyplan.db.database import Database
-from studyplan.db.models import Lab, LabProgress, Progress, Resource, Step, StudySession
+from studyplan.db.models import Lab, LabProgress, Progress, Resource, Step
 from studyplan.planner.exports import ExportContext, renderer
 from studyplan.planner.exports.html import render
 from studyplan.planner.exports.html_text import link_target, text
@@ -32,6 +32,7 @@ from studyplan.services.own_resources import add_resource
 from studyplan.services.progress import set_status
 from studyplan.services.workspace import open_workspace
 from studyplan.settings import load_settings
+from tests.planner.seeding import timed
 
 NOW = datetime(2027, 3, 10, 20, 0, tzinfo=UTC)  # a Wednesday
 UTC_ZONE = ZoneInfo("UTC")
@@ -131,20 +132,6 @@ def _page(db: Database, tz: tzinfo = UTC_ZONE, now: datetime = NOW, **options: b
     return parse(render(_context(db, tz, now, **options)))
 
 
-def _session(db: Database, rid: str, start: datetime, minutes: int) -> None:
-    def work(session: Session) -> None:
-        session.add(
-            StudySession(
-                resource_id=rid,
-                started_at=start,
-                ended_at=start + timedelta(minutes=minutes),
-                seconds=minutes * 60,
-            )
-        )
-
-    db.write(work)
-
-
 def _finished(db: Database, rid: str, status: str, at: datetime) -> None:
     """Set a status through the service, then pin when it happened."""
     set_status(db, rid, status)
@@ -242,8 +229,8 @@ def test_the_header_gives_pace_time_left_and_both_finish_dates(db: Database) -> 
 
 
 def test_streaks_show_only_when_the_learner_opted_in(db: Database) -> None:
-    _session(db, "intro-video", NOW - timedelta(hours=2), 30)
-    _session(db, "intro-video", NOW - timedelta(days=1), 30)
+    timed(db, "intro-video", NOW - timedelta(hours=2), 30)
+    timed(db, "intro-video", NOW - timedelta(days=1), 30)
     header = _page(db, streaks=True).one("header")
     assert "current 2 days, longest 2 days" in header.text()
     assert "current" not in _page(db).one("header").text()
@@ -519,9 +506,9 @@ def test_three_charts_and_nothing_else_drawn(db: Database) -> None:
 
 def test_the_heatmap_has_a_cell_per_day_up_to_today_with_its_minutes(db: Database) -> None:
     day = datetime(2027, 3, 4, 18, 0, tzinfo=UTC)
-    _session(db, "basics-notes", day, 90)
+    timed(db, "basics-notes", day, 90)
     earlier = day - timedelta(days=300)
-    _session(db, "basics-notes", earlier, 15)
+    timed(db, "basics-notes", earlier, 15)
     root = _page(db)
     heat = _svg(root, "heatmap")
     cells = heat.find_all("rect")
@@ -555,8 +542,8 @@ def test_the_heatmap_weeks_start_on_the_learners_first_weekday(db: Database) -> 
 
 
 def test_the_weeks_chart_has_the_last_twelve_weeks(db: Database) -> None:
-    _session(db, "basics-notes", datetime(2027, 3, 4, 18, 0, tzinfo=UTC), 90)
-    _session(db, "basics-notes", datetime(2027, 3, 9, 18, 0, tzinfo=UTC), 45)
+    timed(db, "basics-notes", datetime(2027, 3, 4, 18, 0, tzinfo=UTC), 90)
+    timed(db, "basics-notes", datetime(2027, 3, 9, 18, 0, tzinfo=UTC), 45)
     weeks = _svg(_page(db), "weeks").find_all("g", "week")
     assert len(weeks) == 12
     titles = [g.one("title").text() for g in weeks]
@@ -622,7 +609,7 @@ def test_the_time_zone_decides_the_dates(db: Database) -> None:
     """22:00 UTC on 9 March is 07:00 on 10 March in Tokyo: the cell, today and the plan move."""
     set_pace(db, date(2027, 3, 1), minutes_per_day=60, start=date(2027, 3, 1))
     late = datetime(2027, 3, 9, 23, 30, tzinfo=UTC)
-    _session(db, "basics-notes", datetime(2027, 3, 9, 22, 0, tzinfo=UTC), 90)
+    timed(db, "basics-notes", datetime(2027, 3, 9, 22, 0, tzinfo=UTC), 90)
     in_utc = _page(db, now=late)
     in_tokyo = _page(db, ZoneInfo("Asia/Tokyo"), now=late)
     utc_cells = {c.one("title").text() for c in _svg(in_utc, "heatmap").find_all("rect")}
@@ -659,7 +646,7 @@ def test_the_real_catalog_with_a_year_of_study_makes_a_small_page(real_db: Datab
         resources = list(session.execute(select(col(Resource.id), col(Resource.url))))
         labs = list(session.execute(select(col(Lab.id))).scalars())
     for n in range(7 * 53):
-        _session(real_db, resources[n % len(resources)][0], NOW - timedelta(days=n), 20 + n % 150)
+        timed(real_db, resources[n % len(resources)][0], NOW - timedelta(days=n), 20 + n % 150)
     page = render(_context(real_db, notes=True, streaks=True))
     assert len(page.encode()) < 200_000
     root = parse(page)

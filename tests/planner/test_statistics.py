@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from studyplan.db.database import Database
-from studyplan.db.models import Progress, StudySession
+from studyplan.db.models import Progress
 from studyplan.planner.service import build_plan, set_pace
 from studyplan.planner.statistics import (
     HEATMAP_WEEKS,
@@ -19,22 +19,9 @@ from studyplan.planner.statistics import (
     study_stats,
 )
 from tests.conftest import cli_ok
+from tests.planner.seeding import timed
 
 NOW = datetime(2027, 3, 10, 20, 0, tzinfo=UTC)  # a Wednesday
-
-
-def _session(db: Database, rid: str, start: datetime, minutes: int) -> None:
-    def work(session: Session) -> None:
-        session.add(
-            StudySession(
-                resource_id=rid,
-                started_at=start,
-                ended_at=start + timedelta(minutes=minutes),
-                seconds=minutes * 60,
-            )
-        )
-
-    db.write(work)
 
 
 def _finished(db: Database, rid: str, status: str, at: datetime) -> None:
@@ -53,7 +40,7 @@ def _stats(db: Database, tz: str = "UTC", first_weekday: int = 0, with_streaks: 
 
 def test_timer_time_and_finished_items_are_not_counted_twice(db: Database) -> None:
     """20 timed minutes on a 30-minute video, done two days later: 20 + 10, not 50."""
-    _session(db, "intro-video", NOW - timedelta(days=3), 20)
+    timed(db, "intro-video", NOW - timedelta(days=3), 20)
     _finished(db, "intro-video", "done", NOW - timedelta(days=1))
     stats = _stats(db)
     assert stats.daily[date(2027, 3, 7)] == 20
@@ -73,13 +60,13 @@ def test_skipped_items_leave_the_burndown_but_are_not_studied(db: Database) -> N
 
 def test_the_time_zone_decides_the_day(db: Database) -> None:
     """A session at 23:30 UTC on 8 March is on 9 March in Tokyo."""
-    _session(db, "basics-notes", datetime(2027, 3, 8, 23, 30, tzinfo=UTC), 45)
+    timed(db, "basics-notes", datetime(2027, 3, 8, 23, 30, tzinfo=UTC), 45)
     assert _stats(db).daily == {date(2027, 3, 8): 45}
     assert _stats(db, "Asia/Tokyo").daily == {date(2027, 3, 9): 45}
 
 
 def test_weeks_start_on_the_chosen_day(db: Database) -> None:
-    _session(db, "basics-notes", datetime(2027, 3, 7, 10, 0, tzinfo=UTC), 30)  # a Sunday
+    timed(db, "basics-notes", datetime(2027, 3, 7, 10, 0, tzinfo=UTC), 30)  # a Sunday
     monday = _stats(db)
     sunday = _stats(db, first_weekday=6)
     assert monday.weeks[-2] == (date(2027, 3, 1), 30)
@@ -115,9 +102,9 @@ def test_nothing_finished_recently_gives_no_actual_finish(db: Database) -> None:
 
 
 def test_heatmap_has_a_year_of_weeks_and_levels_by_minutes(db: Database) -> None:
-    _session(db, "basics-notes", datetime(2027, 3, 1, 9, 0, tzinfo=UTC), 90)
-    _session(db, "backprop-post", datetime(2026, 6, 2, 9, 0, tzinfo=UTC), 10)
-    _session(db, "backprop-post", datetime(2025, 6, 2, 9, 0, tzinfo=UTC), 300)  # too old
+    timed(db, "basics-notes", datetime(2027, 3, 1, 9, 0, tzinfo=UTC), 90)
+    timed(db, "backprop-post", datetime(2026, 6, 2, 9, 0, tzinfo=UTC), 10)
+    timed(db, "backprop-post", datetime(2025, 6, 2, 9, 0, tzinfo=UTC), 300)  # too old
     stats = _stats(db)
     grid = heatmap_grid(stats)
     assert len(grid) == 7 and all(len(row) == HEATMAP_WEEKS for row in grid)
