@@ -56,6 +56,7 @@ def plan(
             minutes_per_day=minutes_per_day,
             days=days,
             start=start,  # type: ignore[arg-type]
+            tz=tz,
         )
         for warning in change.warnings:
             state(ctx).warn(warning)
@@ -89,6 +90,7 @@ def plan_dict(result: Any) -> dict[str, Any]:
         "finish": result.finish.isoformat() if result.finish else None,
         "minutes_left": result.minutes_left,
         "items_left": len(result.items),
+        "studied_today": result.studied_today,
         "days": [
             {
                 "date": d.day.isoformat(),
@@ -120,6 +122,11 @@ def _day(day: date) -> str:
 def _print_plan(result: Any, first_weekday: int, weeks: int | None) -> None:
     pace = result.pace
     out(f"Pace     {pace.describe()}")
+    if result.studied_today:
+        out(
+            f"Today    {duration(result.studied_today)} studied already "
+            "(counted against today's session)"
+        )
     if not result.days:
         out("Left     nothing: everything is finished. Well done!")
         return

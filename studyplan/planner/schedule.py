@@ -13,7 +13,8 @@ check each over random catalogs, paces and progress):
 - only chosen weekdays, never before the first day;
 - no day wasted: a day is left for the next only when it is full or the next piece cannot go
   there (see :func:`schedule`), so the planned days are the first study days from the first
-  day, none skipped and none empty.
+  day, none skipped and none empty;
+- minutes already studied on the first day (today) count against its budget.
 """
 
 from __future__ import annotations
@@ -115,8 +116,13 @@ def study_days(first: date, weekdays: frozenset[int]) -> Iterator[date]:
         day += gap
 
 
-def schedule(items: Iterable[PlanItem], pace: Pace, first: date) -> list[StudyDay]:
+def schedule(
+    items: Iterable[PlanItem], pace: Pace, first: date, studied_first: int = 0
+) -> list[StudyDay]:
     """Lay ``items`` out over the study days from ``first`` (rules in the module docstring).
+
+    ``studied_first`` minutes were already studied on ``first`` (today): they count against
+    that day's budget, and a day they fill, or whose room nothing fits in, is not planned.
 
     A day is left for the next study day only when it is full, or when the next piece cannot
     go there: an item that cannot be split and is longer than the room left, or an item
@@ -135,7 +141,12 @@ def schedule(items: Iterable[PlanItem], pace: Pace, first: date) -> list[StudyDa
         pieces: list[tuple[StudyDay, int]] = []
         while left > 0:
             if current is None:
-                current, used = _next_day(days, planned), 0
+                current = _next_day(days, planned)
+                used = studied_first if current.day == first else 0
+                if used >= budget:
+                    planned.pop()
+                    current = None
+                    continue
             room = budget - used
             if not item.splittable or left <= room:
                 if left > room and used:
@@ -155,6 +166,8 @@ def schedule(items: Iterable[PlanItem], pace: Pace, first: date) -> list[StudyDa
         total = len(pieces)
         for number, (day, minutes) in enumerate(pieces, 1):
             day.parts.append(Part(item, minutes, number, total))
+    if planned and not planned[0].parts:  # today's room was too small for the first piece
+        planned.pop(0)
     return planned
 
 

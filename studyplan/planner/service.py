@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 
 from sqlmodel import Session, col, select
 
@@ -15,6 +15,7 @@ from studyplan.errors import UsageError
 from studyplan.planner.items import plan_items
 from studyplan.planner.schedule import Pace as SchedulePace
 from studyplan.planner.schedule import PlanItem, PlanTooLongError, StudyDay, schedule
+from studyplan.planner.studied import minutes_studied_on
 
 ALL_DAYS = ",".join(clock.WEEKDAYS)
 MAX_MINUTES_PER_DAY = 24 * 60
@@ -58,6 +59,8 @@ class Plan:
     first: date
     items: list[PlanItem]
     days: list[StudyDay] = field(default_factory=list)
+    studied_today: int = 0
+    """Minutes already studied today (they count against today's budget)."""
 
     @property
     def minutes_left(self) -> int:
@@ -176,6 +179,7 @@ def set_pace(
     minutes_per_day: int | None = None,
     days: str | None = None,
     start: date | None = None,
+    tz: tzinfo = UTC,
 ) -> PaceChange:
     """Store the pace and build the plan at it; options not given keep their stored value.
 
@@ -226,7 +230,7 @@ def set_pace(
         session.add(row)
         session.flush()
         view = _view(row)
-        return view, _build(session, view, today)
+        return view, _build(session, view, today, tz)
 
     pace, plan = db.write(work)
     return PaceChange(pace, warnings, plan)
@@ -237,28 +241,36 @@ def build_plan(db: Database, tz: tzinfo, now: datetime | None = None) -> Plan:
     today = clock.today(tz, now)
     with db.read() as session:
         row = _stored(session)
-        return _build(session, _view(row) if row is not None else None, today)
+        return _build(session, _view(row) if row is not None else None, today, tz)
 
 
-def _build(session: Session, pace: PaceView | None, today: date) -> Plan:
-    """The plan of what is left in the database, at ``pace`` from ``today``.
+def _build(session: Session, pace: PaceView | None, today: date, tz: tzinfo) -> Plan:
+    """The plan of what is left in the database, at ``pace`` from ``today`` (in ``tz``);
+    what was studied today already counts against today's budget.
 
     The garbage collector is paused meanwhile: the items and parts of 100,000 resources are
     no garbage, and scanning them again and again took a third of the time (measured: 1.2 s
     with it running, 0.75 s paused, for the items of 100,000 resources).
     """
+    studied = minutes_studied_on(session, today, tz)
     with collector.paused():
-        return plan_from(plan_items(session), pace, today)
+        return plan_from(plan_items(session), pace, today, studied)
 
 
-def plan_from(items: list[PlanItem], pace: PaceView | None, today: date) -> Plan:
-    """Lay ``items`` out at ``pace`` from today or the start date, whichever is later."""
+def plan_from(
+    items: list[PlanItem], pace: PaceView | None, today: date, studied_today: int = 0
+) -> Plan:
+    """Lay ``items`` out at ``pace`` from today or the start date, whichever is later;
+    ``studied_today`` minutes count against today's budget."""
     first = max(today, pace.start) if pace else today
-    plan = Plan(pace, today, first, items)
+    plan = Plan(pace, today, first, items, studied_today=studied_today)
     if pace is None:
         return plan
+    studied_first = studied_today if first == today else 0
     try:
-        plan.days = schedule(items, SchedulePace(pace.minutes_per_day, pace.weekdays), first)
+        plan.days = schedule(
+            items, SchedulePace(pace.minutes_per_day, pace.weekdays), first, studied_first
+        )
     except PlanTooLongError:
         raise UsageError(
             f"at {pace.minutes_per_day} min on {_count(len(pace.days), 'day')} a week from "

@@ -9,12 +9,10 @@ studied or recorded: a timer session, a status change, a lab check, a note saved
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
@@ -22,16 +20,11 @@ from studyplan import clock
 from studyplan.db.database import Database
 from studyplan.db.models import (
     Activity,
-    Lab,
     LabAttempt,
-    LabProgress,
     Note,
-    Progress,
-    Resource,
-    Step,
-    StudySession,
 )
 from studyplan.planner.service import Plan
+from studyplan.planner.studied import StudyFacts, gather, local_day, minutes_by_day
 
 HEATMAP_WEEKS = 53
 """The heatmap shows the last 12 months: 53 weeks, today's week last."""
@@ -91,76 +84,28 @@ class StudyStats:
         return self.weeks[-1][1] if self.weeks else 0
 
 
-def _day(moment: datetime | None, tz: tzinfo) -> date | None:
-    """The learner's date of a stored moment (stored times are UTC, naive on SQLite)."""
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(tz).date()
-
-
 @dataclass
-class _Facts:
-    """What the database says, gathered with one query per table."""
+class _Facts(StudyFacts):
+    """The facts of time studied, and the other moments of activity."""
 
-    sessions: list[tuple[str, datetime, int]] = field(default_factory=list)
-    finished: list[tuple[str, datetime | None, str, int]] = field(default_factory=list)
-    """Resources: id, finished_at, status, minutes (every current resource)."""
-    labs: list[tuple[datetime | None, int]] = field(default_factory=list)
-    """Labs: passed_at (None if not passed), minutes (every current lab)."""
     moments: list[datetime] = field(default_factory=list)
-    """Other moments of activity: status changes, lab checks, notes saved."""
+    """Status changes, lab checks, notes saved."""
 
 
 def _gather(session: Session, since: datetime) -> _Facts:
-    facts = _Facts()
-    query: Any = sa_select(
-        col(StudySession.resource_id), col(StudySession.started_at), col(StudySession.seconds)
-    ).where(col(StudySession.ended_at).is_not(None))
-    facts.sessions = [(r[0], r[1], int(r[2] or 0)) for r in session.execute(query)]
-    status = func.coalesce(col(Progress.status), "todo")
-    query = (
-        sa_select(col(Resource.id), col(Progress.finished_at), status, col(Resource.minutes))
-        .join(Step, col(Step.id) == col(Resource.step_id))
-        .outerjoin(Progress, col(Progress.resource_id) == col(Resource.id))
-        .where(col(Resource.retired_at).is_(None), col(Step.retired_at).is_(None))
-    )
-    facts.finished = [(r[0], r[1], r[2], int(r[3] or 0)) for r in session.execute(query)]
-    query = (
-        sa_select(col(LabProgress.passed_at), col(Lab.minutes))
-        .select_from(Lab)
-        .join(Step, col(Step.id) == col(Lab.step_id))
-        .outerjoin(LabProgress, col(LabProgress.lab_id) == col(Lab.id))
-        .where(col(Lab.retired_at).is_(None), col(Step.retired_at).is_(None))
-    )
-    facts.labs = [(r[0], int(r[1] or 0)) for r in session.execute(query)]
+    studied = gather(session)
+    facts = _Facts(studied.sessions, studied.finished, studied.labs)
     for moment_column in (col(Activity.at), col(LabAttempt.at), col(Note.updated_at)):
-        query = sa_select(moment_column).where(moment_column >= since)
+        query: Any = sa_select(moment_column).where(moment_column >= since)
         facts.moments.extend(r[0] for r in session.execute(query))
     return facts
 
 
 def _daily_minutes(facts: _Facts, tz: tzinfo) -> dict[date, int]:
-    """Minutes studied per day: the timer, and finished items less what the timer counted."""
-    seconds: dict[date, int] = defaultdict(int)
-    timed: dict[str, int] = defaultdict(int)
-    for resource_id, started, secs in facts.sessions:
-        day = _day(started, tz)
-        if day is not None:
-            seconds[day] += secs
-        timed[resource_id] += secs
-    for resource_id, finished_at, status, minutes in facts.finished:
-        day = _day(finished_at, tz)
-        if status == "done" and day is not None:
-            seconds[day] += max(0, minutes * 60 - timed.get(resource_id, 0))
-    for passed_at, minutes in facts.labs:
-        day = _day(passed_at, tz)
-        if day is not None:
-            seconds[day] += minutes * 60
-    daily = {day: round(secs / 60) for day, secs in seconds.items()}
+    """Minutes studied per day, and 0 on a day with only other activity."""
+    daily = minutes_by_day(facts, tz)
     for moment in facts.moments:
-        day = _day(moment, tz)
+        day = local_day(moment, tz)
         if day is not None:
             daily.setdefault(day, 0)
     return daily
@@ -171,10 +116,10 @@ def _finish_days(facts: _Facts, tz: tzinfo) -> list[tuple[date, int]]:
     found = [
         (day, minutes)
         for _, finished_at, status, minutes in facts.finished
-        if status in ("done", "skipped") and (day := _day(finished_at, tz)) is not None
+        if status in ("done", "skipped") and (day := local_day(finished_at, tz)) is not None
     ]
     found.extend(
-        (day, minutes) for passed_at, minutes in facts.labs if (day := _day(passed_at, tz))
+        (day, minutes) for passed_at, minutes in facts.labs if (day := local_day(passed_at, tz))
     )
     return sorted(found)
 

@@ -63,37 +63,57 @@ def parts_by_item(days: list[StudyDay]) -> dict[str, list[tuple[int, Part]]]:
     return found
 
 
-def check_schedule(items: list[PlanItem], pace: Pace, first: date, days: list[StudyDay]) -> None:
-    """Every rule of the scheduler, for ``days = schedule(items, pace, first)``."""
-    budget = pace.minutes_per_day
-    check_days(pace, first, days)
+class Budget:
+    """The minutes a day may hold: the pace's, less what was studied on ``first`` already."""
+
+    def __init__(self, pace: Pace, first: date, studied_first: int = 0) -> None:
+        self.minutes = pace.minutes_per_day
+        self.first = first
+        self.studied_first = studied_first
+        self.weekdays = pace.weekdays
+
+    def on(self, day: date) -> int:
+        """The room of ``day`` before anything is planned on it."""
+        return self.minutes - self.studied_first if day == self.first else self.minutes
+
+
+def check_schedule(
+    items: list[PlanItem], pace: Pace, first: date, days: list[StudyDay], studied_first: int = 0
+) -> None:
+    """Every rule of the scheduler, for ``days = schedule(items, pace, first, studied_first)``."""
+    budget = Budget(pace, first, studied_first)
+    check_days(pace, first, days, budget)
     check_budget(budget, days)
     check_parts(items, budget, days)
     check_order(items, days)
     check_no_wasted_day(budget, days)
 
 
-def check_days(pace: Pace, first: date, days: list[StudyDay]) -> None:
-    """(b) chosen weekdays only, none before ``first``, strictly increasing, none skipped;
+def check_days(pace: Pace, first: date, days: list[StudyDay], budget: Budget) -> None:
+    """(b) chosen weekdays only, none before ``first``, strictly increasing, none skipped
+    (but ``first`` when what was studied on it left no room for the first piece);
     (e) no empty day."""
     for day in days:
         assert day.day.weekday() in pace.weekdays
         assert day.day >= first
         assert day.parts, f"{day.day} is planned but empty"
     assert all(a.day < b.day for a, b in pairwise(days))
-    expected = list(islice(every_study_day(first, pace.weekdays), len(days)))
-    assert [d.day for d in days] == expected, "a study day was skipped"
+    expected = list(islice(every_study_day(first, pace.weekdays), len(days) + 1))
+    if days and expected[0] == first and days[0].day != first:
+        assert budget.studied_first > 0, "the first day was skipped with nothing studied"
+        expected = expected[1:]
+    assert [d.day for d in days] == expected[: len(days)], "a study day was skipped"
 
 
-def check_budget(budget: int, days: list[StudyDay]) -> None:
+def check_budget(budget: Budget, days: list[StudyDay]) -> None:
     """(a) a day holds at most its budget, unless it holds one part of an unsplittable item."""
     for day in days:
-        if day.minutes > budget:
+        if day.minutes > budget.on(day.day):
             assert len(day.parts) == 1, f"{day.day}: over budget with several parts"
             assert not day.parts[0].item.splittable, f"{day.day}: a split read over budget"
 
 
-def check_parts(items: list[PlanItem], budget: int, days: list[StudyDay]) -> None:
+def check_parts(items: list[PlanItem], budget: Budget, days: list[StudyDay]) -> None:
     """(c) every item is planned whole: its parts add up, are numbered 1..n of n in order,
     one a day; a split item's parts are on consecutive planned days, each but the last
     filling its day, the first at least MIN_PART minutes (or a whole day when the budget is
@@ -113,11 +133,11 @@ def check_parts(items: list[PlanItem], budget: int, days: list[StudyDay]) -> Non
         if not it.splittable:
             assert len(parts) == 1, f"{it.id} cannot be split but was"
         if len(parts) > 1:
-            assert parts[0].minutes >= min(MIN_PART, budget)
+            assert parts[0].minutes >= min(MIN_PART, budget.minutes)
             assert parts[0].label == f"part 1/{len(parts)}"
             for index, part in pieces[:-1]:
                 assert days[index].parts[-1] == part
-                assert days[index].minutes == budget
+                assert days[index].minutes == budget.on(days[index].day)
             for index, part in pieces[1:]:
                 assert days[index].parts[0] == part
         else:
@@ -135,17 +155,23 @@ def check_order(items: list[PlanItem], days: list[StudyDay]) -> None:
         assert found[after.id][0][0] >= found[before.id][-1][0]
 
 
-def check_no_wasted_day(budget: int, days: list[StudyDay]) -> None:
+def check_no_wasted_day(budget: Budget, days: list[StudyDay]) -> None:
     """(f) a day that is not the last was left only when nothing more could go there (the
-    rule is stated in the module docstring)."""
+    rule is stated in the module docstring); the same for ``first`` when it is not planned
+    although it is a study day."""
     found = parts_by_item(days)
     for day, following in pairwise(days):
-        room = budget - day.minutes
-        if room <= 0:
-            continue
-        nxt = following.parts[0]
-        whole = sum(p.minutes for _, p in found[nxt.item.id])
-        assert nxt.number == 1, f"{day.day}: {room} min left, yet {nxt.item.id} went on"
-        assert whole > room, f"{day.day}: {nxt.item.id} ({whole} min) fits in {room} min"
-        if nxt.item.splittable:
-            assert room < MIN_PART, f"{day.day}: {room} min left unused before {nxt.item.id}"
+        _left_for_good_reason(budget.on(day.day) - day.minutes, following.parts[0], found)
+    skipped_first = days and days[0].day != budget.first
+    if skipped_first and budget.first.weekday() in budget.weekdays:
+        _left_for_good_reason(budget.on(budget.first), days[0].parts[0], found)
+
+
+def _left_for_good_reason(room: int, nxt: Part, found: dict[str, list[tuple[int, Part]]]) -> None:
+    if room <= 0:
+        return
+    whole = sum(p.minutes for _, p in found[nxt.item.id])
+    assert nxt.number == 1, f"{room} min left, yet {nxt.item.id} went on"
+    assert whole > room, f"{nxt.item.id} ({whole} min) fits in {room} min"
+    if nxt.item.splittable:
+        assert room < MIN_PART, f"{room} min left unused before {nxt.item.id}"

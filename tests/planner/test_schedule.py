@@ -70,6 +70,32 @@ def test_schedule_keeps_every_rule(items: list[PlanItem], pace: Pace, first: dat
     assert bool(days) == bool(items)
 
 
+@settings(max_examples=300, deadline=None)
+@given(item_lists(), paces, starts, st.integers(0, 1500))
+def test_time_studied_today_counts_against_todays_budget(
+    items: list[PlanItem], pace: Pace, first: date, studied: int
+) -> None:
+    days = schedule(items, pace, first, studied)
+    check_schedule(items, pace, first, days, studied)
+    if days and days[0].day == first:
+        today = days[0]
+        assert today.minutes <= pace.minutes_per_day - studied or len(today.parts) == 1
+
+
+def test_a_day_already_studied_in_full_is_not_planned() -> None:
+    read = PlanItem("resource", "read", "Read", 30)
+    monday = date(2027, 1, 4)
+    pace = Pace(60, frozenset(range(7)))
+    assert [d.day for d in schedule([read], pace, monday, 60)] == [monday + timedelta(days=1)]
+    (today,) = schedule([read], pace, monday, 20)
+    assert (today.day, today.minutes, today.parts[0].label) == (monday, 30, "")
+    both = schedule([read], pace, monday, 45)
+    assert [(d.day, d.minutes) for d in both] == [(monday, 15), (monday + timedelta(days=1), 15)]
+    assert both[0].parts[0].label == "part 1/2"
+    (tomorrow,) = schedule([read], pace, monday, 50)  # 10 minutes left: too little to start
+    assert tomorrow.day == monday + timedelta(days=1)
+
+
 @settings(max_examples=150, deadline=None)
 @given(item_lists(max_size=40), st.integers(1, 30), weekday_sets, starts)
 def test_short_days_keep_every_rule(

@@ -151,3 +151,27 @@ def test_stats_json_carries_the_figures_and_streaks_only_when_opted_in(
     text = cli_ok("stats", env={**env, "STUDYPLAN_STREAKS": "true"})
     assert "Active days" in text and "Burndown" in text and "Streak" in text
     assert "Streak" not in cli_ok("stats", env=env)
+
+
+def test_time_studied_today_shortens_todays_session(db: Database) -> None:
+    """A 30-minute video done and 10 timed minutes this morning leave 20 of today's 60."""
+    set_pace(db, NOW.date(), minutes_per_day=60)
+    morning = NOW.replace(hour=8)
+    _finished(db, "intro-video", "done", morning)
+    timed(db, "basics-notes", morning + timedelta(hours=1), 10)
+    timed(db, "basics-notes", morning - timedelta(days=1), 15)  # yesterday: not today's
+    plan = build_plan(db, UTC, NOW)
+    assert plan.studied_today == 40
+    today, tomorrow = plan.days[:2]
+    assert (today.day, today.minutes) == (NOW.date(), 20)
+    assert [(p.item.id, p.minutes, p.label) for p in today.parts] == [
+        ("basics-notes", 20, "part 1/2")
+    ]
+    assert tomorrow.minutes == 60  # the whole budget again
+
+
+def test_a_day_already_full_starts_the_plan_tomorrow(db: Database) -> None:
+    set_pace(db, NOW.date(), minutes_per_day=30)
+    timed(db, "basics-notes", NOW.replace(hour=9), 45)
+    plan = build_plan(db, UTC, NOW)
+    assert plan.days[0].day == NOW.date() + timedelta(days=1)
