@@ -64,7 +64,14 @@ class Plan:
 
     @property
     def minutes_left(self) -> int:
-        """Minutes planned in all (the time still needed)."""
+        """The time still needed: estimates of what is unfinished less the time the timer
+        logged on it (the figure ``steps`` and ``stats`` give too)."""
+        return sum(max(0, item.minutes) for item in self.items)
+
+    @property
+    def minutes_planned(self) -> int:
+        """Minutes of all the planned sessions (an item whose time is used up still gets a
+        few minutes to finish it off)."""
         return sum(d.minutes for d in self.days)
 
     @property

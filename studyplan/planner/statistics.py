@@ -9,6 +9,7 @@ studied or recorded: a timer session, a status change, a lab check, a note saved
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
@@ -128,13 +129,55 @@ def _total_minutes(facts: _Facts) -> int:
     return sum(m for *_, m in facts.finished) + sum(m for _, m in facts.labs)
 
 
+class _TimerCredit:
+    """Minutes on the timer that count against unfinished resources, as of a given day."""
+
+    def __init__(self, facts: StudyFacts, tz: tzinfo) -> None:
+        self.sessions = sorted(
+            (day, rid, secs)
+            for rid, started, secs in facts.sessions
+            if (day := local_day(started, tz)) is not None
+        )
+        timed = {rid for _, rid, _ in self.sessions}
+        self.resources = {
+            rid: (minutes, local_day(at, tz) if status in ("done", "skipped") else None)
+            for rid, at, status, minutes in facts.finished
+            if rid in timed
+        }
+
+    @property
+    def first_day(self) -> date | None:
+        """The day of the first timer session."""
+        return self.sessions[0][0] if self.sessions else None
+
+    def on(self, day: date) -> int:
+        """Minutes timed up to ``day`` on resources still unfinished then (at most each
+        one's estimate)."""
+        seconds: dict[str, int] = defaultdict(int)
+        for when, rid, secs in self.sessions:
+            if when > day:
+                break
+            seconds[rid] += secs
+        credit = 0
+        for rid, secs in seconds.items():
+            minutes, finished = self.resources.get(rid, (0, None))
+            if finished is None or finished > day:
+                credit += min(minutes, secs // 60)
+        return credit
+
+
 def _burndown(
-    finished: list[tuple[date, int]], total: int, today: date, first_weekday: int
+    finished: list[tuple[date, int]],
+    total: int,
+    today: date,
+    first_weekday: int,
+    credit: _TimerCredit,
 ) -> list[tuple[date, int]]:
     """Minutes left at the end of each week since the first finished item (a year at most)."""
     this_week = clock.week_start(today, first_weekday)
     oldest = this_week - timedelta(weeks=HEATMAP_WEEKS - 1)
-    first = clock.week_start(finished[0][0], first_weekday) if finished else this_week
+    starts = [d for d in (finished[0][0] if finished else None, credit.first_day) if d]
+    first = clock.week_start(min(starts), first_weekday) if starts else this_week
     week = max(first, oldest)
     points = []
     done = sum(m for day, m in finished if day < week)
@@ -144,7 +187,7 @@ def _burndown(
         while index < len(finished) and finished[index][0] <= end:
             done += finished[index][1]
             index += 1
-        points.append((end, total - done))
+        points.append((end, total - done - credit.on(end)))
         week += timedelta(weeks=1)
     return points
 
@@ -202,7 +245,8 @@ def study_stats(
     daily = _daily_minutes(facts, tz)
     finished = _finish_days(facts, tz)
     total = _total_minutes(facts)
-    left = total - sum(m for _, m in finished)
+    credit = _TimerCredit(facts, tz)
+    left = total - sum(m for _, m in finished) - credit.on(today)
     rate = _rate(finished, today)
     actual = today + timedelta(days=math.ceil(left / rate * 7)) if rate > 0 and left > 0 else None
     if left <= 0:
@@ -214,7 +258,7 @@ def study_stats(
         first_weekday=first_weekday,
         daily={d: m for d, m in daily.items() if start <= d <= today},
         weeks=_weeks(daily, today, first_weekday),
-        burndown=_burndown(finished, total, today, first_weekday),
+        burndown=_burndown(finished, total, today, first_weekday, credit),
         minutes_left=left,
         minutes_per_week=rate,
         actual_finish=actual,

@@ -12,7 +12,16 @@ from sqlmodel import Session, col, select
 
 from studyplan.catalog.vocabulary import KINDS, PRIMARY_ID
 from studyplan.db.database import Database
-from studyplan.db.models import STATUSES, Curriculum, Lab, LabProgress, Progress, Resource, Step
+from studyplan.db.models import (
+    STATUSES,
+    Curriculum,
+    Lab,
+    LabProgress,
+    Progress,
+    Resource,
+    Step,
+    StudySession,
+)
 from studyplan.errors import NotFoundError, UsageError
 from studyplan.services.views import ResourceView, resource_table, step_of, to_views, view_select
 from studyplan.wording import finished_count, percent_finished
@@ -204,10 +213,30 @@ class StepSummary:
         return self.items > 0 and self.finished_count == self.items
 
 
+def _timed_seconds() -> Any:
+    """Seconds on the timer per resource (finished sessions), as a subquery."""
+    return (
+        sa_select(
+            col(StudySession.resource_id).label("resource_id"),
+            func.sum(col(StudySession.seconds)).label("seconds"),
+        )
+        .where(col(StudySession.ended_at).is_not(None))
+        .group_by(col(StudySession.resource_id))
+        .subquery("timed")
+    )
+
+
 def step_summaries(db: Database, curriculum: str | None = None) -> list[StepSummary]:
-    """Every visible step with its counts and minutes left, in order."""
+    """Every visible step with its counts and minutes left, in order.
+
+    Minutes left are the estimates of unfinished resources and labs less the time the timer
+    logged on them (never below zero): the figure the plan and the statistics use too.
+    """
     status = func.coalesce(col(Progress.status), "todo")
     open_ = status.in_(("todo", "in_progress"))
+    timed = _timed_seconds()
+    studied = func.coalesce(timed.c.seconds, 0) // 60
+    still = case((col(Resource.minutes) > studied, col(Resource.minutes) - studied), else_=0)
     query: Any = (
         sa_select(
             col(Step.id).label("step_id"),
@@ -220,9 +249,7 @@ def step_summaries(db: Database, curriculum: str | None = None) -> list[StepSumm
             func.sum(case((status == "skipped", 1), else_=0)).label("skipped"),
             func.sum(case((status == "in_progress", 1), else_=0)).label("in_progress"),
             func.coalesce(func.sum(col(Resource.minutes)), 0).label("minutes_total"),
-            func.coalesce(func.sum(case((open_, col(Resource.minutes)), else_=0)), 0).label(
-                "minutes_left"
-            ),
+            func.coalesce(func.sum(case((open_, still), else_=0)), 0).label("minutes_left"),
             func.coalesce(
                 func.sum(case((status == "done", col(Resource.minutes)), else_=0)), 0
             ).label("minutes_done"),
@@ -233,6 +260,7 @@ def step_summaries(db: Database, curriculum: str | None = None) -> list[StepSumm
             (col(Resource.step_id) == col(Step.id)) & col(Resource.retired_at).is_(None),
         )
         .outerjoin(Progress, col(Progress.resource_id) == col(Resource.id))
+        .outerjoin(timed, timed.c.resource_id == col(Resource.id))
         .where(col(Step.retired_at).is_(None))
         .group_by(col(Step.id))
         .order_by(col(Step.curriculum_id) != PRIMARY_ID, col(Step.curriculum_id), col(Step.number))

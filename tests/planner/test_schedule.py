@@ -143,7 +143,8 @@ def test_plan_finishes_on_its_last_day(
         assert plan.finish == plan.days[-1].day == max(d.day for d in plan.days)
     else:
         assert plan.finish is None
-    assert plan.minutes_left == sum(max(i.minutes, MIN_LEFT) for i in items)
+    assert plan.minutes_planned == sum(max(i.minutes, MIN_LEFT) for i in items)
+    assert plan.minutes_left == sum(max(i.minutes, 0) for i in items)
     assert sorted(plan.scheduled()) == sorted(i.id for i in items)
 
 

@@ -115,11 +115,6 @@ def _fact(term: str, value: str) -> str:
     return f"<dt>{text(term)}</dt><dd>{value}</dd>\n"
 
 
-def _left(plan: Plan) -> int:
-    """Minutes still needed: the plan's when a pace is set, else the items' estimates."""
-    return plan.minutes_left if plan.pace else sum(max(0, i.minutes) for i in plan.items)
-
-
 def _header(ctx: ExportContext, title: str, stats: StudyStats, summaries: list[StepSummary]) -> str:
     plan = ctx.plan
     moment = ctx.now.astimezone(ctx.tz)
@@ -134,7 +129,7 @@ def _header(ctx: ExportContext, title: str, stats: StudyStats, summaries: list[S
             else "not set (<code>studyplan plan --hours-per-week 5 --days mon,wed,sat</code>)",
         ),
         _fact("Finished", text(f"{finished} of {_count(items, 'item')}{share}")),
-        _fact("Left", text(f"{duration(_left(plan))} in {_count(len(plan.items), 'item')}")),
+        _fact("Left", text(f"{duration(plan.minutes_left)} in {_count(len(plan.items), 'item')}")),
         _fact("Planned finish", text(_planned(plan))),
         _fact("At your actual pace", text(_actual(stats))),
         _fact(
