@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from studyplan.cli.common import JSON_OPTION, open_db, out, print_json, settings
+from studyplan.errors import ProgressImportError
 
 if TYPE_CHECKING:
     from studyplan.planner.progress_document import ProgressDocument
@@ -37,13 +38,19 @@ def import_progress(
     """
     from studyplan.planner.progress_document import read_document
     from studyplan.planner.progress_import import import_progress as merge
-    from studyplan.planner.progress_import import read_export
+    from studyplan.planner.progress_import import read_export, read_limited
 
     if file == STDIN:
-        data, name = sys.stdin.buffer.read(), "standard input"
+        data, name = read_limited(sys.stdin.buffer, "standard input"), "standard input"
     else:
         data, name = read_export(Path(file)), file
-    document = read_document(data, name)
+    try:
+        document = read_document(data, name)
+    except MemoryError:
+        raise ProgressImportError(
+            f"{name}: not enough memory to read it; close other programs or import on a "
+            "machine with more memory"
+        ) from None
     summary = merge(open_db(ctx), document, dry_run=dry_run)
     differ = settings_differences(document, settings(ctx))
     if json_:

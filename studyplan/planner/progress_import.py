@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import Table, bindparam, insert, update
 from sqlalchemy import select as sa_select
@@ -98,12 +98,29 @@ class ImportSummary:
         }
 
 
+MAX_EXPORT_BYTES = 256 << 20
+"""The largest file ``import-progress`` reads (256 MiB): an export of 100,000 resources with
+their progress is about 75 MB; reading anything much larger would only exhaust memory."""
+
+
+def read_limited(stream: BinaryIO, name: str) -> bytes:
+    """Everything in ``stream``, refused in one line past :data:`MAX_EXPORT_BYTES`."""
+    data = stream.read(MAX_EXPORT_BYTES + 1)
+    if len(data) > MAX_EXPORT_BYTES:
+        raise ProgressImportError(
+            f"{name}: more than {MAX_EXPORT_BYTES >> 20} MB, far larger than any studyplan "
+            "export; give the file written by studyplan export --format json"
+        )
+    return data
+
+
 def read_export(path: Path) -> bytes:
     """The bytes of the export at ``path``; one line if it cannot be read."""
     if path.is_dir():
         raise ProgressImportError(f"{path} is a folder; give the export file")
     try:
-        return path.read_bytes()
+        with path.open("rb") as stream:
+            return read_limited(stream, str(path))
     except FileNotFoundError:
         raise ProgressImportError(f"{path}: no such file") from None
     except OSError as exc:
@@ -172,7 +189,9 @@ class _Merge:
         doc = self.doc
         steps = self.rows(sa_select(col(Step.curriculum_id), col(Step.number), col(Step.id)))
         self.step_ids = {(c, n): i for c, n, i in steps}
-        self.resource_ids = {r[0] for r in self.rows(sa_select(col(Resource.id)))}
+        addresses = dict(self.rows(sa_select(col(Resource.id), col(Resource.url))))
+        self.resource_ids = set(addresses)
+        self._refuse_other_resources_of_the_same_id(addresses)
         lab_ids = {r[0] for r in self.rows(sa_select(col(Lab.id)))}
         carried = {r["id"] for r in doc.user_resources}
         used = [r["resource_id"] for r in doc.progress]
@@ -206,6 +225,19 @@ class _Merge:
             lacking = f"{' and '.join(parts)} this catalog lacks"
         where = self._where_from(missing_resources, missing_labs, missing_steps)
         raise ProgressImportError(f"{doc.name}: refers to {lacking}; {where}")
+
+    def _refuse_other_resources_of_the_same_id(self, addresses: dict[str, str]) -> None:
+        """A resource of your own in the file whose id names another resource here (two
+        machines gave the same title to different things) would put its progress on the
+        wrong resource: refuse, naming both addresses."""
+        for r in self.doc.user_resources:
+            here = addresses.get(r["id"])
+            if here is not None and here.strip() != r["url"].strip():
+                raise ProgressImportError(
+                    f"{self.doc.name}: your resource '{r['id']}' ({r['url'].strip()}) is not "
+                    f"the '{r['id']}' of this database ({here.strip()}); nothing was imported: "
+                    "add one of them again under another title, then export and import again"
+                )
 
     def _where_from(
         self, resources: list[str], labs: list[str], steps: list[tuple[str, int]]

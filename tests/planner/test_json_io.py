@@ -23,7 +23,7 @@ from studyplan.labs.service import record_attempt
 from studyplan.planner.exports import ExportContext
 from studyplan.planner.exports.json_export import render
 from studyplan.planner.progress_document import read_document
-from studyplan.planner.progress_import import import_progress
+from studyplan.planner.progress_import import MAX_EXPORT_BYTES, import_progress
 from studyplan.planner.service import build_plan, set_pace
 from studyplan.services.notes import note_history, save_note
 from studyplan.services.own_resources import add_resource
@@ -584,3 +584,29 @@ def test_a_missing_file_or_a_folder_is_one_line(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere.json"
     assert cli_fails("import-progress", str(missing), env=env).endswith(f"{missing}: no such file")
     assert "is a folder" in cli_fails("import-progress", str(tmp_path), env=env)
+
+
+def test_another_resource_of_the_same_id_is_refused(
+    filled: tuple[Database, Path], tmp_path: Path, open_home: Opener
+) -> None:
+    """Two machines gave the same title to different resources: the progress of one must
+    not land on the other."""
+    _, file = filled
+    env = home_env(tmp_path / "b")
+    other = open_home(env)
+    add_resource(other, "https://example.org/theirs", 3, "My Own Thing", "video", minutes=99)
+    before = export(other)
+    line = cli_fails("import-progress", str(file), env=env)
+    assert "your resource 'my-own-thing' (https://example.org/mine)" in line
+    assert "(https://example.org/theirs)" in line and "nothing was imported" in line
+    assert export(other) == before
+
+
+def test_a_file_far_larger_than_any_export_is_refused(tmp_path: Path) -> None:
+    env = home_env(tmp_path / "home")
+    huge = tmp_path / "huge.json"
+    with huge.open("wb") as handle:  # sparse: no disk space used
+        handle.truncate(MAX_EXPORT_BYTES + 1)
+    assert "far larger than any studyplan export" in cli_fails(
+        "import-progress", str(huge), env=env
+    )
