@@ -17,10 +17,10 @@ from studyplan.errors import SettingsError
 
 NOW_VARIABLE = "STUDYPLAN_NOW"
 
-EARLIEST = date(2, 1, 1)
-LATEST = date(9998, 12, 31)
-"""The dates ``STUDYPLAN_NOW`` may name: converting to another zone, or going to the start
-of the week, must stay within the calendar (years 1 to 9999)."""
+EARLIEST = date(1900, 1, 1)
+LATEST = date(9000, 12, 31)
+"""The dates ``STUDYPLAN_NOW`` may name: a year of statistics before it, and the plan and
+its charts after it, must stay within the calendar (years 1 to 9999)."""
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 """Day names as the command line takes them, Monday first (``date.weekday()`` order)."""

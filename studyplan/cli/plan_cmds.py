@@ -70,6 +70,8 @@ def plan(
         raise UsageError(
             "no plan yet: set your pace, e.g. studyplan plan --hours-per-week 5 --days mon,wed,sat"
         )
+    if result.too_long:
+        raise UsageError(result.too_long_text)
     _print_plan(result, settings(ctx).first_weekday, weeks)
 
 

@@ -121,6 +121,8 @@ def _burndown_text(stats: StudyStats) -> str:
         lines.append("Finish      no estimate at your pace: nothing finished in the last 4 weeks")
     if stats.planned_finish is not None:
         lines.append(f"Planned     {stats.planned_finish} (studyplan plan)")
+    elif stats.planned_too_long:
+        lines.append("Planned     after the year 9999 at your pace: set a faster one")
     else:
         lines.append(
             "Planned     no pace set: studyplan plan --hours-per-week 5 --days mon,wed,sat"

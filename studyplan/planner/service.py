@@ -61,6 +61,19 @@ class Plan:
     days: list[StudyDay] = field(default_factory=list)
     studied_today: int = 0
     """Minutes already studied today (they count against today's budget)."""
+    too_long: bool = False
+    """At the stored pace the plan would end after the year 9999 (nothing is planned)."""
+
+    @property
+    def too_long_text(self) -> str:
+        """What to say of a plan that is too long."""
+        pace = self.pace
+        assert pace is not None
+        return (
+            f"at the stored pace ({pace.minutes_per_day} min on "
+            f"{_count(len(pace.days), 'day')} a week) the plan would end after the year 9999; "
+            "set a faster one, e.g. studyplan plan --minutes-per-day 60"
+        )
 
     @property
     def minutes_left(self) -> int:
@@ -136,7 +149,8 @@ def _per_day(hours_per_week: float, days: int, option: str) -> int:
     """Minutes a study day for ``hours_per_week`` over ``days`` days (``option`` names what
     the learner gave, for the message)."""
     _check_hours(hours_per_week)
-    minutes = round(hours_per_week * 60 / days)
+    # rounded down, so that a week never holds more than the hours asked for
+    minutes = math.floor(hours_per_week * 60 / days + 1e-9)
     over = f"{option}: {hours_per_week:g} h a week over {_count(days, 'day')}"
     if minutes < 1:
         raise UsageError(f"{over} is under a minute a day; give more hours")
@@ -237,7 +251,7 @@ def set_pace(
         session.add(row)
         session.flush()
         view = _view(row)
-        return view, _build(session, view, today, tz)
+        return view, _build(session, view, today, tz, strict=True)
 
     pace, plan = db.write(work)
     return PaceChange(pace, warnings, plan)
@@ -251,7 +265,9 @@ def build_plan(db: Database, tz: tzinfo, now: datetime | None = None) -> Plan:
         return _build(session, _view(row) if row is not None else None, today, tz)
 
 
-def _build(session: Session, pace: PaceView | None, today: date, tz: tzinfo) -> Plan:
+def _build(
+    session: Session, pace: PaceView | None, today: date, tz: tzinfo, strict: bool = False
+) -> Plan:
     """The plan of what is left in the database, at ``pace`` from ``today`` (in ``tz``);
     what was studied today already counts against today's budget.
 
@@ -261,14 +277,23 @@ def _build(session: Session, pace: PaceView | None, today: date, tz: tzinfo) -> 
     """
     studied = minutes_studied_on(session, today, tz)
     with collector.paused():
-        return plan_from(plan_items(session), pace, today, studied)
+        return plan_from(plan_items(session), pace, today, studied, strict)
 
 
 def plan_from(
-    items: list[PlanItem], pace: PaceView | None, today: date, studied_today: int = 0
+    items: list[PlanItem],
+    pace: PaceView | None,
+    today: date,
+    studied_today: int = 0,
+    strict: bool = False,
 ) -> Plan:
     """Lay ``items`` out at ``pace`` from today or the start date, whichever is later;
-    ``studied_today`` minutes count against today's budget."""
+    ``studied_today`` minutes count against today's budget.
+
+    A plan that would end after the year 9999 is refused with :class:`UsageError` when
+    ``strict`` (a pace being set); otherwise it is returned empty, marked ``too_long``, so
+    that the statistics and the exports still work with a pace stored earlier.
+    """
     first = max(today, pace.start) if pace else today
     plan = Plan(pace, today, first, items, studied_today=studied_today)
     if pace is None:
@@ -279,6 +304,9 @@ def plan_from(
             items, SchedulePace(pace.minutes_per_day, pace.weekdays), first, studied_first
         )
     except PlanTooLongError:
+        if not strict:
+            plan.too_long = True
+            return plan
         raise UsageError(
             f"at {pace.minutes_per_day} min on {_count(len(pace.days), 'day')} a week from "
             f"{first.isoformat()} the plan would end after the year 9999; choose a faster pace "

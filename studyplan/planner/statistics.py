@@ -65,6 +65,8 @@ class StudyStats:
     """The finish date at the actual pace (None without recent progress)."""
     planned_finish: date | None
     """The finish date of the plan (None without a pace)."""
+    planned_too_long: bool = False
+    """A pace is set, but at it the plan would end after the year 9999."""
     streaks: Streaks | None = None
     """None unless the learner opted in (the ``streaks`` setting)."""
     study_days: frozenset[int] = field(default_factory=lambda: frozenset(range(7)))
@@ -223,6 +225,17 @@ def streaks(active: set[date], study_days: frozenset[int], today: date) -> Strea
     return Streaks(run, longest)
 
 
+def _finish_at(today: date, left: int, rate: float) -> date | None:
+    """The day ``left`` minutes are done at ``rate`` minutes a week (None if never, or after
+    the calendar's end)."""
+    if rate <= 0 or left <= 0:
+        return None
+    try:
+        return today + timedelta(days=math.ceil(left / rate * 7))
+    except OverflowError:
+        return None
+
+
 def _rate(finished: list[tuple[date, int]], today: date) -> float:
     since = today - timedelta(days=RATE_DAYS - 1)
     return sum(m for day, m in finished if since <= day <= today) * 7 / RATE_DAYS
@@ -248,7 +261,7 @@ def study_stats(
     credit = _TimerCredit(facts, tz)
     left = total - sum(m for _, m in finished) - credit.on(today)
     rate = _rate(finished, today)
-    actual = today + timedelta(days=math.ceil(left / rate * 7)) if rate > 0 and left > 0 else None
+    actual = _finish_at(today, left, rate)
     if left <= 0:
         actual = today
     days = plan.pace.weekdays if plan.pace else frozenset(range(7))
@@ -263,6 +276,7 @@ def study_stats(
         minutes_per_week=rate,
         actual_finish=actual,
         planned_finish=plan.finish,
+        planned_too_long=plan.too_long,
         streaks=streaks({d for d in daily if d <= today}, days, today) if with_streaks else None,
         study_days=days,
     )

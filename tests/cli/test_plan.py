@@ -281,9 +281,11 @@ def test_the_timer_counts_against_an_item(
     assert (parts["basics-notes"], parts["intro-video"]) == (35, 30)
 
 
-def test_a_plan_past_the_year_9999_is_one_line(env: dict[str, str]) -> None:
-    late = {**env, "STUDYPLAN_NOW": "9998-06-01T00:00:00+00:00"}
-    line = fails("plan", "--minutes-per-day", "1", "--days", "sun", env=late)
+def test_a_plan_past_the_year_9999_is_one_line(at_monday: dict[str, str]) -> None:
+    late = at_monday
+    line = fails(
+        "plan", "--minutes-per-day", "1", "--days", "sun", "--start", "9998-06-01", env=late
+    )
     assert line == (
         "studyplan: usage error: at 1 min on 1 day a week from 9998-06-01 the plan would end "
         "after the year 9999; choose a faster pace or an earlier start"
@@ -301,6 +303,7 @@ def test_a_plan_past_the_year_9999_is_one_line(env: dict[str, str]) -> None:
         ("STUDYPLAN_NOW", "2027-13-01T00:00:00", "is not an ISO 8601 moment"),
         ("STUDYPLAN_NOW", "9999-12-31T23:00:00-05:00", "too close to the calendar's ends"),
         ("STUDYPLAN_NOW", "0001-01-01T00:00:00+00:00", "too close to the calendar's ends"),
+        ("STUDYPLAN_NOW", "9500-06-01T00:00:00+00:00", "from 1900-01-01 to 9000-12-31"),
     ],
 )
 def test_a_bad_setting_is_one_line(
@@ -308,3 +311,21 @@ def test_a_bad_setting_is_one_line(
 ) -> None:
     line = fails("plan", *PACE, env={**at_monday, variable: value})
     assert line.startswith("studyplan: settings error: ") and message in line
+
+
+def test_a_stored_pace_too_slow_for_the_catalog_leaves_stats_and_exports_working(
+    at_monday: dict[str, str],
+) -> None:
+    """A pace accepted earlier, then a huge resource: plan says so; the rest still works."""
+    env = at_monday
+    ok("plan", "--minutes-per-day", "1", "--days", "sun", env=env)
+    for n in range(6):  # 600,000 minutes at 1 a week: past the year 9999
+        ok(
+            "add", f"https://example.org/huge{n}", "--step", "2", "--title", f"Huge {n}",
+            "--kind", "course", "--minutes", "100000", env=env,
+        )  # fmt: skip
+    line = fails("plan", env=env)
+    assert "at the stored pace (1 min on 1 day a week) the plan would end after" in line
+    assert "Planned     after the year 9999" in ok("stats", env=env)
+    for fmt in ("markdown", "json", "csv", "ics", "html"):
+        ok("export", "--format", fmt, env=env)

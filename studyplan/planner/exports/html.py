@@ -166,6 +166,8 @@ def _count(count: int, word: str) -> str:
 def _planned(plan: Plan) -> str:
     if plan.pace is None:
         return "no pace set yet"
+    if plan.too_long:
+        return "after the year 9999 at the stored pace: set a faster one"
     if plan.finish is None:
         return "nothing left: everything is finished"
     weeks = (plan.finish - plan.first).days // 7 + 1

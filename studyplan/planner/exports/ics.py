@@ -44,7 +44,8 @@ def uid(day: date) -> str:
 
 def sequence(moment: datetime) -> int:
     """The revision number of every event of an export made at ``moment``."""
-    return max(0, int((moment - SEQUENCE_EPOCH).total_seconds() // 60))
+    minutes = int((moment - SEQUENCE_EPOCH).total_seconds() // 60)
+    return min(max(0, minutes), 2**31 - 1)  # RFC 5545 integers are 32-bit
 
 
 def _text(value: str) -> str:
@@ -125,6 +126,8 @@ def _about(ctx: ExportContext) -> str:
             "No pace set, so no study day is planned: set one with studyplan plan "
             "--hours-per-week 5 --days mon,wed,sat, then export again."
         )
+    if plan.too_long:
+        return f"No study day is planned: {plan.too_long_text}."
     if plan.finish is None:
         return f"Pace: {plan.pace.describe()}. Nothing left to plan: everything is finished."
     return (

@@ -126,6 +126,8 @@ def _header(ctx: ExportContext, steps: list[ChecklistStep]) -> list[str]:
             f"No pace set, so nothing is scheduled yet: set one with `{PACE_HINT}`, then "
             "export again."
         )
+    elif plan.too_long:
+        lines.append(f"- Nothing scheduled: {inline(plan.too_long_text)}.")
     elif plan.finish is None:
         lines.append(f"- Pace: {inline(plan.pace.describe())}")
         lines.append("- Nothing left to schedule: everything is finished.")

@@ -51,6 +51,8 @@ def summary_text(plan: Plan) -> Text:
     """The line under the title: what is left, the finish date and the next session."""
     if plan.pace is None:
         return Text(NO_PACE)
+    if plan.too_long:
+        return Text(plan.too_long_text[0].upper() + plan.too_long_text[1:])
     if not plan.days:
         return Text("Nothing left: everything is finished. Well done!")
     assert plan.finish is not None

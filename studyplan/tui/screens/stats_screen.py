@@ -92,6 +92,8 @@ def figures_text(data: StatsData) -> Text:
     finish = []
     if stats.planned_finish is not None:
         finish.append(f"planned {stats.planned_finish:%a %d %b %Y} ({PLANNED_MARK})")
+    elif stats.planned_too_long:
+        finish.append("planned after the year 9999: set a faster pace")
     if stats.actual_finish is not None:
         finish.append(f"at your pace {stats.actual_finish:%a %d %b %Y} ({ACTUAL_MARK})")
     else:
