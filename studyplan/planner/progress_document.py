@@ -38,6 +38,9 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]$|^[a-z0-9]$")
 _RESERVED_ID = re.compile(r"(?:step[ -]?)?\d+", re.IGNORECASE)
 _CLOCK_TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
+DAMAGED = "; the file is damaged or not a whole export: export it again"
+"""Said after a field that is missing."""
+
 
 def iso(value: datetime | None) -> str | None:
     """A stored time as ISO 8601 in UTC with its offset (a time without one is UTC)."""
@@ -340,7 +343,7 @@ def read_document(data: bytes, name: str) -> ProgressDocument:
     if not _CLOCK_TIME.match(settings["study_time"]):
         reader.fail(f"settings.study_time: {_show(settings['study_time'])} is not HH:MM")
     catalog = reader.key(top, "catalog", dict)
-    pace = top.get("pace") if "pace" in top else reader.fail("'pace' is missing")
+    pace = top.get("pace") if "pace" in top else reader.fail(f"'pace' is missing{DAMAGED}")
     return ProgressDocument(
         name=name,
         exported_at=reader.field(top, "", ("exported_at", "exported_at", _time)),
@@ -447,7 +450,7 @@ class _Reader:
 
     def key(self, holder: dict[str, Any], key: str, kind: type, prefix: str = "") -> Any:
         if key not in holder:
-            self.fail(f"{prefix}{key}: missing")
+            self.fail(f"the field '{prefix}{key}' is missing{DAMAGED}")
         value = holder[key]
         if not isinstance(value, kind):
             what = "a list" if kind is list else "an object"
@@ -468,7 +471,8 @@ class _Reader:
             try:
                 result[name] = check(raw[key])
             except KeyError:
-                self.fail(f"{where}: '{key}' is missing" if where else f"'{key}' is missing")
+                missing = f"{where}: '{key}' is missing" if where else f"'{key}' is missing"
+                self.fail(missing + DAMAGED)
             except _Bad as bad:
                 self.fail(f"{where}.{key}: {bad}" if where else f"{key}: {bad}")
         return result

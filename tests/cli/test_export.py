@@ -138,6 +138,7 @@ def test_remind_adds_an_alarm_to_each_session(paced: dict[str, str]) -> None:
         (["--format", "xml"], "unknown format 'xml'; choose one of markdown, json, csv, ics, html"),
         (["-o", "plan.txt"], "cannot tell the format from 'plan.txt'"),
         (["--remind", "10"], "--remind works with the ics format only"),
+        (["-o", ""], "-o: give a file name, or - for standard output"),
         (["-f", "ics", "--remind", "10081"], "--remind"),
         (["-f", "ics", "--remind", "-1"], "--remind"),
     ],
