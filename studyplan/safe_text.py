@@ -97,3 +97,12 @@ def visible_json(json_text: str) -> str:
     rest raw. ``\\uXXXX`` escapes keep the document exactly the same data.
     """
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", json_text)
+
+
+_LINE_BREAKS = {ord("\n"): "\u240a", ord("\t"): " "}
+
+
+def one_line(text: str) -> str:
+    """:func:`visible`, and a line feed shown as ``␊`` (a tab as a space): for text shown
+    in one row of a listing."""
+    return visible(text).translate(_LINE_BREAKS)

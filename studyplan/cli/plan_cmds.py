@@ -9,6 +9,7 @@ import typer
 
 from studyplan.cli.common import JSON_OPTION, open_db, out, print_json, settings, state
 from studyplan.errors import UsageError
+from studyplan.safe_text import one_line
 from studyplan.wording import duration
 
 
@@ -149,7 +150,7 @@ def _print_plan(result: Any, first_weekday: int, weeks: int | None) -> None:
                 label = f"  ({part.label})" if part.label else ""
                 out(
                     f"    {part.item.step:>3}  {duration(part.minutes):>6}  {kind}"
-                    f"{part.item.title}  [{part.item.id}]{label}"
+                    f"{one_line(part.item.title)}  [{part.item.id}]{label}"
                 )
     if weeks is not None and len(grouped) > weeks:
         out(f"\n… {len(grouped) - weeks} more weeks (drop --weeks to see them all)")

@@ -14,7 +14,8 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     """Write ``data`` (text as UTF-8) to ``path`` through a temporary file and a rename.
 
     On failure nothing is left behind (neither a partial ``path`` nor the temporary file)
-    and :class:`ExportError` says what happened in one line. A symbolic link keeps pointing
+    and :class:`ExportError` says what happened in one line. A read-only file is not
+    replaced. A symbolic link keeps pointing
     at the new file; a device or a named pipe (``/dev/stdout``) is written to directly.
     """
     raw = data.encode("utf-8") if isinstance(data, str) else data
@@ -25,6 +26,10 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         return
     if path.is_symlink():  # replace the file the link points to, and keep the link
         path = Path(os.path.realpath(path))
+    if path.is_file() and not os.access(path, os.W_OK):  # a rename would replace it anyway
+        raise ExportError(
+            f"{path} is read-only: nothing was written; make it writable or choose another name"
+        )
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise ExportError(f"{folder}: no such folder; create it or choose another path")

@@ -8,7 +8,9 @@ import io
 import os
 import pty
 import shlex
+import shutil
 import subprocess
+import tempfile
 import termios
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -19,7 +21,7 @@ from icalendar import Calendar
 
 from studyplan.planner.exports import FORMATS
 from tests.cli.test_faults import HAS_UNSHARE, IS_ROOT, one_line, run_read_only
-from tests.conftest import cli_fails, cli_ok, run_cli, studyplan_command
+from tests.conftest import SMALL_CATALOG, cli_fails, cli_ok, run_cli, studyplan_command
 
 NOW = "2027-01-04T08:00:00+00:00"
 """Monday 4 January 2027."""
@@ -298,3 +300,40 @@ def on_a_terminal(*args: str, env: dict[str, str]) -> str:
     os.close(leader)
     assert process.wait(timeout=60) == 0, process.stderr.read() if process.stderr else ""
     return b"".join(chunks).decode("utf-8")
+
+
+def _as_nobody(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run studyplan as an unprivileged user when the tests run as root (root may write
+    any file, read-only or not)."""
+    if not IS_ROOT:
+        return run_cli(*args, env=env)
+    command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    return subprocess.run(
+        [*command, *studyplan_command(), *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=60,
+    )
+
+
+def test_a_read_only_file_is_not_replaced() -> None:
+    folder = Path(tempfile.mkdtemp(prefix="studyplan-ro-"))  # reachable by another user
+    try:
+        folder.chmod(0o777)
+        catalog = folder / "catalog.yaml"
+        catalog.write_text(SMALL_CATALOG.read_text())
+        catalog.chmod(0o644)
+        env = {"STUDYPLAN_HOME": str(folder / "home"), "STUDYPLAN_CATALOG": str(catalog)}
+        target = folder / "plan.md"
+        target.write_text("keep me")
+        target.chmod(0o444)
+        line = one_line(_as_nobody("export", "-o", str(target), env=env))
+        assert line == (
+            f"studyplan: export error: {target} is read-only: nothing was written; "
+            "make it writable or choose another name"
+        )
+        assert target.read_text() == "keep me"
+        assert sorted(p.name for p in folder.iterdir()) == ["catalog.yaml", "home", "plan.md"]
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

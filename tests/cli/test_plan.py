@@ -329,3 +329,13 @@ def test_a_stored_pace_too_slow_for_the_catalog_leaves_stats_and_exports_working
     assert "Planned     after the year 9999" in ok("stats", env=env)
     for fmt in ("markdown", "json", "csv", "ics", "html"):
         ok("export", "--format", fmt, env=env)
+
+
+def test_a_title_with_line_breaks_stays_on_its_row(at_monday: dict[str, str]) -> None:
+    ok("plan", *PACE, env=at_monday)
+    ok(
+        "add", "https://example.org/lines", "--step", "1", "--title", "one\ntwo\r\nthree",
+        "--kind", "blog-post", "--minutes", "20", env=at_monday,
+    )  # fmt: skip
+    rows = [line for line in ok("plan", env=at_monday).splitlines() if "one" in line]
+    assert rows and all("one␊two␍␊three" in row for row in rows)

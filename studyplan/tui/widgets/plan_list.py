@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 
 from studyplan.planner.schedule import Part, StudyDay
 from studyplan.planner.service import Plan
-from studyplan.safe_text import visible
+from studyplan.safe_text import one_line
 from studyplan.tui.bindings import MOVE_BINDINGS
 from studyplan.tui.format import foreground
 from studyplan.tui.widgets.resource_table import LAB_MARK
@@ -169,7 +169,7 @@ class PlanList(OptionList, inherit_bindings=False):
         text.append(f" {item.step:>3}  {duration(part.minutes):>6}  ")
         if item.kind == "lab":
             text.append(f"{LAB_SIGN} ", style=self._style("lab"))
-        text.append(visible(item.title))
+        text.append(one_line(item.title))
         if part.label:
             text.append(f"  {part.label}", style=self._style("dim"))
         return text
