@@ -29,6 +29,7 @@ from studyplan.links.extract import normalize_url, urls_in_markdown
 from studyplan.planner.checklist import checklist
 from studyplan.planner.exports import ExportContext, csv_export, ics, markdown
 from studyplan.planner.service import build_plan, set_pace
+from studyplan.safe_text import visible
 from studyplan.services.notes import save_note
 from studyplan.services.progress import set_status
 from studyplan.services.workspace import open_workspace
@@ -214,7 +215,7 @@ def test_an_escaped_title_reads_back_as_itself(title: str) -> None:
     escaped = markdown.inline(title)
     tokens = MarkdownIt("commonmark").parseInline(escaped)[0].children or []
     assert {t.type for t in tokens} <= {"text"}
-    assert "".join(t.content for t in tokens) == " ".join(title.split()).replace("\x00", "\ufffd")
+    assert "".join(t.content for t in tokens) == visible(" ".join(title.split()))
 
 
 @settings(max_examples=300, deadline=None)
@@ -460,7 +461,14 @@ def test_labs_follow_their_resource_in_every_listing(lab_db: Database) -> None:
 
 @pytest.mark.parametrize(
     ("text", "shown"),
-    [("\tTab", "'\tTab"), ("\rCR", "'\rCR"), ("-1", "'-1"), ("a-1", "a-1"), ("", "")],
+    [
+        ("\tTab", "'\tTab"),
+        ("\rCR", "␍CR"),
+        ("\x1b[31m", "␛[31m"),
+        ("-1", "'-1"),
+        ("a-1", "a-1"),
+        ("", ""),
+    ],
 )
 def test_a_cell_starting_like_a_formula_gets_an_apostrophe(text: str, shown: str) -> None:
     assert csv_export.cell(text) == shown

@@ -26,6 +26,7 @@ import io
 
 from studyplan.planner.checklist import checklist, local_date
 from studyplan.planner.exports import ExportContext
+from studyplan.safe_text import visible
 
 COLUMNS = (
     "step",
@@ -46,7 +47,9 @@ _FORMULA_START = tuple("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
 
 
 def cell(text: str) -> str:
-    """``text`` as a spreadsheet shows it as text (a leading apostrophe before a formula)."""
+    """``text`` as a spreadsheet shows it as text: control characters as visible signs, a
+    leading apostrophe before a formula."""
+    text = visible(text)
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 

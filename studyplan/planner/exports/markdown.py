@@ -28,6 +28,7 @@ from studyplan.planner.checklist import (
     notes,
 )
 from studyplan.planner.exports import ExportContext
+from studyplan.safe_text import visible
 from studyplan.wording import duration
 
 if TYPE_CHECKING:
@@ -47,9 +48,10 @@ def inline(text: str) -> str:
     """``text`` as literal Markdown on one line: no link, emphasis, code, HTML or autolink.
 
     Markdown's special characters get a backslash; ``https:`` and ``www.`` lose the power to
-    become autolinks (``https\\:``); line breaks become spaces.
+    become autolinks (``https\\:``); line breaks become spaces; control characters show as
+    visible signs (a file is read in terminals too).
     """
-    text = " ".join(text.split())
+    text = visible(" ".join(text.split()))
     if _PLAIN.fullmatch(text):
         return text
     text = _SPECIAL.sub(r"\\\1", text)
@@ -196,7 +198,7 @@ def quote_note(body: str, indent: str) -> list[str]:
     The note keeps its Markdown; a ``<`` outside code is escaped so that no raw HTML (a
     ``<script>``, a comment that hides the rest) reaches a reader.
     """
-    text = without_html(re.sub(r"\r\n?", "\n", body).strip("\n"))
+    text = without_html(visible(re.sub(r"\r\n?", "\n", body).strip("\n")))
     return [f"{indent}> {line}".rstrip() for line in text.split("\n")]
 
 
