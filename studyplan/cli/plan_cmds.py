@@ -65,7 +65,7 @@ def plan(
     else:
         result = build_plan(db, tz, moment)
     if json_:
-        print_json(plan_dict(result))
+        print_json(plan_dict(result, settings(ctx).first_weekday, weeks))
         return
     if result.pace is None:
         raise UsageError(
@@ -76,9 +76,13 @@ def plan(
     _print_plan(result, settings(ctx).first_weekday, weeks)
 
 
-def plan_dict(result: Any) -> dict[str, Any]:
-    """The plan as ``plan --json`` prints it."""
+def plan_dict(result: Any, first_weekday: int = 0, weeks: int | None = None) -> dict[str, Any]:
+    """The plan as ``plan --json`` prints it (the days of the first ``weeks`` weeks only,
+    when given)."""
     pace = result.pace
+    days = result.days
+    if weeks is not None:
+        days = [day for _, week in result.weeks(first_weekday)[:weeks] for day in week]
     return {
         "pace": None
         if pace is None
@@ -112,7 +116,7 @@ def plan_dict(result: Any) -> dict[str, Any]:
                     for p in d.parts
                 ],
             }
-            for d in result.days
+            for d in days
         ],
     }
 

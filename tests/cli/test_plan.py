@@ -339,3 +339,12 @@ def test_a_title_with_line_breaks_stays_on_its_row(at_monday: dict[str, str]) ->
     )  # fmt: skip
     rows = [line for line in ok("plan", env=at_monday).splitlines() if "one" in line]
     assert rows and all("one␊two␍␊three" in row for row in rows)
+
+
+def test_weeks_narrows_the_json_too(at_monday: dict[str, str]) -> None:
+    """At 20 minutes on Mondays the small catalog takes weeks; --weeks 2 gives two days."""
+    data = plan_json("--minutes-per-day", "20", "--days", "mon", env=at_monday)
+    assert len(data["days"]) > 2
+    short = plan_json("--weeks", "2", env=at_monday)
+    assert [d["date"] for d in short["days"]] == ["2027-01-04", "2027-01-11"]
+    assert short["finish"] == data["finish"]  # the figures still speak of the whole plan
