@@ -84,6 +84,10 @@ app.add_typer(links_cmd.app, name="links")
 app.add_typer(lab_cmds.app, name="lab")
 
 
+INTERRUPTED = 130
+INTERRUPTED_TEXT = "studyplan: interrupted; nothing half-done was kept"
+
+
 def _interrupt(signum: int, _frame: FrameType | None) -> None:
     """SIGTERM or SIGHUP: unwind like Ctrl-C, so transactions roll back and files close."""
     raise KeyboardInterrupt(signal.Signals(signum).name)
@@ -103,6 +107,8 @@ def run() -> None:
     try:
         result = app(standalone_mode=False, obj=run_state)
         code = result if isinstance(result, int) else 0
+        if code == INTERRUPTED:  # Typer turns an interrupt into Exit(130) by itself
+            err(INTERRUPTED_TEXT)
     except typer.Abort:
         code = 130
         err("studyplan: interrupted")
@@ -119,8 +125,8 @@ def run() -> None:
         code = 1
         err(f"studyplan: {exc}")
     except KeyboardInterrupt:
-        code = 130
-        err("studyplan: interrupted; nothing half-done was kept")
+        code = INTERRUPTED
+        err(INTERRUPTED_TEXT)
     except OverflowError as exc:  # a number beyond what a database or date can hold
         if run_state.debug:
             raise

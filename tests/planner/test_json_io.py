@@ -8,6 +8,10 @@ with a pinned clock, so two exports of the same data are byte for byte the same.
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
@@ -31,7 +35,7 @@ from studyplan.services.progress import set_status
 from studyplan.services.timer import toggle_timer
 from studyplan.services.workspace import open_workspace
 from studyplan.settings import load_settings
-from tests.conftest import cli_fails, cli_ok, run_cli
+from tests.conftest import cli_fails, cli_ok, run_cli, studyplan_command
 
 NOW = datetime(2027, 1, 4, 18, 0, tzinfo=timezone(timedelta(hours=1)))
 """The pinned clock of every export (an offset other than UTC, to see it converted)."""
@@ -610,3 +614,36 @@ def test_a_file_far_larger_than_any_export_is_refused(tmp_path: Path) -> None:
     assert "far larger than any studyplan export" in cli_fails(
         "import-progress", str(huge), env=env
     )
+
+
+def test_a_terminated_import_says_so_and_changes_nothing(
+    filled: tuple[Database, Path], tmp_path: Path, open_home: Opener
+) -> None:
+    db, _ = filled
+    big = tmp_path / "big.json"
+    big.write_bytes(_with_activity(export(db), 300_000))
+    env = home_env(tmp_path / "b")
+    before = export(open_home(env))
+    process = subprocess.Popen(
+        [*studyplan_command(), "import-progress", str(big)],
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    fds = Path(f"/proc/{process.pid}/fd")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and process.poll() is None:
+        try:  # wait until it reads the file: then it is well into the import
+            if any(str(big) == os.path.realpath(fd) for fd in fds.iterdir()):
+                break
+        except OSError:
+            pass
+        time.sleep(0.005)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    if process.returncode == 0:
+        pytest.fail("the import finished before it could be interrupted")
+    assert process.returncode == 130
+    assert stderr.strip() == "studyplan: interrupted; nothing half-done was kept"
+    assert export(open_home(env)) == before
