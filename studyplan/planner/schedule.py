@@ -127,6 +127,11 @@ def schedule(
     A day is left for the next study day only when it is full, or when the next piece cannot
     go there: an item that cannot be split and is longer than the room left, or an item
     that can be split, longer than the room left, when that room is under :data:`MIN_PART`.
+    A split never leaves a last part under :data:`MIN_PART` when it can help it: the piece
+    before is shortened so the last is :data:`MIN_PART` (65 minutes with 55 left today:
+    50 today, 15 next), and a read too short for two such pieces goes whole to the next day
+    (a 20-minute read is not cut into 15 and 5); only on an empty day, when the budget
+    leaves no choice, is a shorter last part planned.
     So the planned days are the first study days from ``first``, none skipped, none empty.
     Raises :class:`PlanTooLongError` when the plan would run past 9999-12-31.
     """
@@ -155,6 +160,13 @@ def schedule(
                 piece = left
             elif room >= min(MIN_PART, budget):
                 piece = room
+                if left - room < MIN_PART:  # no sliver at the end: a shorter piece today
+                    shorter = left - MIN_PART
+                    if shorter >= min(MIN_PART, budget):
+                        piece = shorter
+                    elif used:  # too short for two pieces: all of it on the next day
+                        current = None
+                        continue
             else:
                 current = None
                 continue

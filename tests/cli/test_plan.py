@@ -207,8 +207,8 @@ def test_weeks_start_on_the_chosen_day(at_monday: dict[str, str]) -> None:
     weeks = [line for line in sunday.splitlines() if line.startswith("Week of")]
     assert weeks == [
         "Week of Sun 2027-01-03  (1h)",
-        "Week of Sun 2027-01-10  (1h 30m)",
-        "Week of Sun 2027-01-17  (5m)",
+        "Week of Sun 2027-01-10  (1h 15m)",
+        "Week of Sun 2027-01-17  (20m)",  # old slides: not cut into 15 and 5
     ]
 
 
@@ -224,9 +224,10 @@ def test_finished_items_leave_the_plan(at_monday: dict[str, str]) -> None:
     ok("done", "intro-video", env=at_monday)
     ok("skip", "old-slides", env=at_monday)
     after = plan_json(env=at_monday)
+    # 45 minutes do not fit the 40 left on Monday; 40 + 5 would leave a sliver: 30 + 15
     assert layout(after) == [
-        ("2027-01-04", [("basics-notes", 60, "1/1"), ("backprop-post", 40, "1/2")]),
-        ("2027-01-06", [("backprop-post", 5, "2/2")]),
+        ("2027-01-04", [("basics-notes", 60, "1/1"), ("backprop-post", 30, "1/2")]),
+        ("2027-01-06", [("backprop-post", 15, "2/2")]),
     ]
     assert (after["items_left"], after["minutes_left"]) == (2, 105)
 

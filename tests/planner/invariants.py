@@ -8,7 +8,9 @@ For ``days = schedule(items, pace, first)``:
     skipped (the planned days are the first study days from ``first``);
 (c) each item's parts add up to ``max(minutes, MIN_LEFT)``, are numbered 1..n of n in
     chronological order, one a day on consecutive planned days; each part of a split item
-    but the last fills its day; its first part is at least ``min(MIN_PART, budget)``;
+    but the last fills its day (but a piece shortened so that the last part is MIN_PART);
+    its first part is at least ``min(MIN_PART, budget)``; its last part is under MIN_PART
+    only after an empty day too short for two such pieces;
 (d) items keep their order: day by day the parts name the items in order, so an item never
     starts on a day before the previous item's last part;
 (e) no day is empty;
@@ -22,7 +24,10 @@ next one (the day before is not the last planned day):
   room left, or
 - the next piece is the first part of an item that can be split, the whole item is longer
   than the room left, and that room is under :data:`MIN_PART` minutes (a split is not
-  started in less).
+  started in less), or it is too short for two pieces of MIN_PART with the one here
+  (splitting would leave a sliver at the end); or
+- the next piece is the last part of a split item, exactly MIN_PART minutes, and the room
+  left is under MIN_PART (the piece before was shortened so the last is not a sliver).
 
 """
 
@@ -135,13 +140,34 @@ def check_parts(items: list[PlanItem], budget: Budget, days: list[StudyDay]) -> 
         if len(parts) > 1:
             assert parts[0].minutes >= min(MIN_PART, budget.minutes)
             assert parts[0].label == f"part 1/{len(parts)}"
-            for index, part in pieces[:-1]:
-                assert days[index].parts[-1] == part
-                assert days[index].minutes == budget.on(days[index].day)
-            for index, part in pieces[1:]:
-                assert days[index].parts[0] == part
+            _check_split_days(it, pieces, days, budget)
         else:
             assert parts[0].label == ""
+
+
+def _check_split_days(
+    item: PlanItem, pieces: list[tuple[int, Part]], days: list[StudyDay], budget: Budget
+) -> None:
+    """Each part but the last ends a full day, except a piece shortened so that the last
+    part is MIN_PART; the last part is under MIN_PART only when the day before was empty and
+    too short for two such pieces."""
+    last_index, last = pieces[-1]
+    before_index, before = pieces[-2]
+    shortened = last.minutes == MIN_PART
+    for index, part in pieces[:-1]:
+        day = days[index]
+        assert day.parts[-1] == part
+        room = budget.on(day.day) - day.minutes
+        if room:
+            assert part is before and shortened and room < MIN_PART, f"{item.id}: {room} left"
+    for index, part in pieces[1:]:
+        assert days[index].parts[0] == part
+    if last.minutes < MIN_PART:
+        day = days[before_index]
+        assert day.parts == [before], f"{item.id} ends in a sliver after a busy day"
+        assert budget.on(day.day) == budget.minutes
+        assert before.minutes + last.minutes - MIN_PART < min(MIN_PART, budget.minutes)
+    assert last_index == before_index + 1
 
 
 def check_order(items: list[PlanItem], days: list[StudyDay]) -> None:
@@ -161,17 +187,23 @@ def check_no_wasted_day(budget: Budget, days: list[StudyDay]) -> None:
     although it is a study day."""
     found = parts_by_item(days)
     for day, following in pairwise(days):
-        _left_for_good_reason(budget.on(day.day) - day.minutes, following.parts[0], found)
+        room = budget.on(day.day) - day.minutes
+        _left_for_good_reason(room, following.parts[0], found, budget.minutes)
     skipped_first = days and days[0].day != budget.first
     if skipped_first and budget.first.weekday() in budget.weekdays:
-        _left_for_good_reason(budget.on(budget.first), days[0].parts[0], found)
+        _left_for_good_reason(budget.on(budget.first), days[0].parts[0], found, budget.minutes)
 
 
-def _left_for_good_reason(room: int, nxt: Part, found: dict[str, list[tuple[int, Part]]]) -> None:
+def _left_for_good_reason(
+    room: int, nxt: Part, found: dict[str, list[tuple[int, Part]]], budget: int
+) -> None:
     if room <= 0:
         return
     whole = sum(p.minutes for _, p in found[nxt.item.id])
-    assert nxt.number == 1, f"{room} min left, yet {nxt.item.id} went on"
+    if nxt.number > 1:  # a piece shortened so that the last part is MIN_PART
+        assert nxt.number == nxt.of and nxt.minutes == MIN_PART and room < MIN_PART
+        return
     assert whole > room, f"{nxt.item.id} ({whole} min) fits in {room} min"
     if nxt.item.splittable:
-        assert room < MIN_PART, f"{room} min left unused before {nxt.item.id}"
+        too_short_for_two = whole - room < MIN_PART and whole - MIN_PART < min(MIN_PART, budget)
+        assert room < MIN_PART or too_short_for_two, f"{room} min unused before {nxt.item.id}"

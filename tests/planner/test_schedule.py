@@ -225,3 +225,21 @@ def test_no_study_day_left_in_the_calendar() -> None:
 def test_an_impossible_pace_is_refused(minutes: int, weekdays: frozenset[int]) -> None:
     with pytest.raises(ValueError):
         Pace(minutes, weekdays)
+
+
+def test_a_split_leaves_no_sliver() -> None:
+    monday = date(2027, 1, 4)
+    every_day = Pace(100, frozenset(range(7)))
+    first = PlanItem("resource", "first", "First", 45)
+    long = PlanItem("resource", "long", "Long", 65)
+    short = PlanItem("resource", "short", "Short", 20)
+    days = schedule([first, long], every_day, monday)
+    assert [[(p.item.id, p.minutes) for p in d.parts] for d in days] == [
+        [("first", 45), ("long", 50)],
+        [("long", 15)],
+    ]
+    days = schedule([PlanItem("resource", "x", "X", 85), short], every_day, monday)
+    assert [[(p.item.id, p.minutes) for p in d.parts] for d in days] == [
+        [("x", 85)],
+        [("short", 20)],
+    ]
