@@ -42,6 +42,10 @@ NO_PACE = (
 LAB_WORD = {"not_started": "not started", "started": "started"}
 
 
+NBSP = "\u00a0"
+"""Keeps a field of the summary on one line."""
+
+
 def prepare_plan(db: Database, calendar: Calendar) -> Plan:
     """The plan from today in the learner's time zone (blocking: call it from a thread)."""
     return build_plan(db, calendar.zone, clock.now())
@@ -57,13 +61,16 @@ def summary_text(plan: Plan) -> Text:
         return Text("Nothing left: everything is finished. Well done!")
     assert plan.finish is not None
     weeks = (plan.finish - plan.first).days // 7 + 1
-    text = Text("Left ", style="bold")
-    text.append(f"{duration(plan.minutes_left)} in {len(plan.items)} items  ")
-    text.append("Finish ", style="bold")
-    text.append(f"{plan.finish:%a %d %b %Y} (about {weeks} week{'s' * (weeks != 1)})  ")
     first = plan.days[0].day
-    text.append("Next ", style="bold")
-    text.append("today" if first == plan.today else f"{first:%a %d %b}")
+    fields = [
+        ("Left", f"{duration(plan.minutes_left)} in {len(plan.items)} items"),
+        ("Finish", f"{plan.finish:%a %d %b %Y} ({weeks} week{'s' * (weeks != 1)})"),
+        ("Next", "today" if first == plan.today else f"{first:%a %d %b}"),
+    ]
+    text = Text()
+    for n, (name, value) in enumerate(fields):  # a narrow screen wraps between fields only
+        text.append(("  " if n else "") + name + NBSP, style="bold")
+        text.append(value.replace(" ", NBSP))
     return text
 
 

@@ -169,9 +169,9 @@ class PlanList(OptionList, inherit_bindings=False):
         text.append(f" {item.step:>3}  {duration(part.minutes):>6}  ")
         if item.kind == "lab":
             text.append(f"{LAB_SIGN} ", style=self._style("lab"))
+        if part.label:  # before the title, which a narrow screen cuts
+            text.append(f"{part.number}/{part.of} ", style=self._style("dim"))
         text.append(one_line(item.title))
-        if part.label:
-            text.append(f"  {part.label}", style=self._style("dim"))
         return text
 
 
