@@ -102,7 +102,7 @@ async def test_the_plan_starts_on_todays_session_highlighted(
             if entry is not None:
                 style: Any = line.prompt.style  # today's items are bold, the others not
                 assert (bool(style) and bool(style.bold)) is entry.today
-        summary = str(screen.query_one("#plan-summary").render())
+        summary = summary_of(screen)
         assert f"Finish {plan.finish:%a %d %b %Y}" in summary and "Next today" in summary
         assert "5 h a week" in str(screen.query_one("#plan-title").render())
 
@@ -117,7 +117,7 @@ async def test_on_a_day_off_the_cursor_starts_on_the_next_study_day(
         assert not any(TODAY_MARK in line or "today" in line for line in prompts(screen))
         entry = screen.weeks.current
         assert entry is not None and entry.day == date(2025, 3, 14) and not entry.today
-        assert "Next Fri 14 Mar" in str(screen.query_one("#plan-summary").render())
+        assert "Next Fri 14 Mar" in summary_of(screen)
 
 
 async def test_enter_starts_a_resource_and_the_plan_follows(
@@ -188,7 +188,7 @@ async def test_without_a_pace_the_plan_says_how_to_set_one(
     app = app_factory()
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_plan(pilot)
-        summary = str(screen.query_one("#plan-summary").render())
+        summary = summary_of(screen)
         assert "studyplan plan --hours-per-week 5 --days mon,wed,sat" in summary
         assert not screen.weeks.display and not screen.weeks.options
         keys = footer_keys(app)
@@ -372,6 +372,11 @@ def test_the_help_screen_lists_the_new_keys() -> None:
     assert "Show the study plan" in text and "Plan" in text and "Statistics" in text
 
 
+def summary_of(screen: Any) -> str:
+    """The plan's summary line as text (its fields hold no-break spaces)."""
+    return str(screen.query_one("#plan-summary").render()).replace("\xa0", " ")
+
+
 def _styles_of(svg: str, text: str) -> list[str]:
     """The CSS of each piece of the screenshot holding ``text``."""
     rules = dict(re.findall(r"\.(terminal-[\w-]+) \{ ([^}]*) \}", svg))
@@ -404,7 +409,7 @@ async def test_without_colour_both_screens_still_say_it(
         await open_plan(pilot)
         await settle(pilot)
         svg = app.export_screenshot()
-        today = _styles_of(svg, "today")
+        today = _styles_of(svg, "  today")  # the day line's, not the summary's "Next today"
         assert today and all("bold" in css for css in today)  # the marker, in bold
         assert _styles_of(svg, f"{TODAY_MARK} Wed 12 Mar")
         assert not any("bold" in css for css in _styles_of(svg, "Sat 15 Mar"))
