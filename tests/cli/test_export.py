@@ -92,7 +92,7 @@ def test_statuses_after_done_skip_and_start(paced: dict[str, str]) -> None:
 
 
 def test_the_calendar_follows_the_time_zone_and_study_time(paced: dict[str, str]) -> None:
-    env = {**paced, "STUDYPLAN_TIMEZONE": "Europe/Paris", "STUDYPLAN_STUDY_TIME": "07:30"}
+    env = {**paced, "STUDYPLAN_TIMEZONE": "Europe/Paris", "STUDYPLAN_STUDY_TIME": "19:30"}
     calendar = Calendar.from_ical(run_bytes("export", "-f", "ics", env=env).stdout)
     assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/Paris"]
     events = calendar.walk("VEVENT")
@@ -100,9 +100,9 @@ def test_the_calendar_follows_the_time_zone_and_study_time(paced: dict[str, str]
     paris = ZoneInfo("Europe/Paris")
     for event in events:
         assert event.start.utcoffset() == timedelta(hours=1)
-        assert event.start.replace(tzinfo=None).time().isoformat() == "07:30:00"
-        assert event.start.astimezone(paris).hour == 7
-    assert events[0].start.isoformat() == "2027-01-04T07:30:00+01:00"
+        assert event.start.replace(tzinfo=None).time().isoformat() == "19:30:00"
+        assert event.start.astimezone(paris).hour == 19
+    assert events[0].start.isoformat() == "2027-01-04T19:30:00+01:00"
 
 
 def test_uids_stay_and_sequence_grows_across_exports(paced: dict[str, str]) -> None:

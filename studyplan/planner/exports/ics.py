@@ -22,7 +22,8 @@ not delete events on import, so such an event stays until it is deleted by hand.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, tzinfo
+import math
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event, Timezone
@@ -86,9 +87,23 @@ def description(day: StudyDay) -> str:
     return "\n".join(lines)
 
 
+def start_of(ctx: ExportContext, day: StudyDay) -> datetime:
+    """When the session of ``day`` starts: ``study_time``; today, once that time has passed,
+    the next quarter hour from now (so tonight's session is not in the past)."""
+    start = datetime.combine(day.day, ctx.study_time, tzinfo=ctx.tz)
+    if day.day != ctx.plan.today or start >= ctx.now:
+        return start
+    local = ctx.now.astimezone(ctx.tz)
+    minutes = local.hour * 60 + local.minute + (local.second + local.microsecond / 1e6) / 60
+    quarter = math.ceil(minutes / 15) * 15
+    if quarter >= 24 * 60:
+        return start
+    return datetime.combine(day.day, time(quarter // 60, quarter % 60), tzinfo=ctx.tz)
+
+
 def event(ctx: ExportContext, day: StudyDay, zone: tzinfo) -> Event:
     """The VEVENT of study day ``day``, with a display alarm when ``--remind`` asks."""
-    start = datetime.combine(day.day, ctx.study_time, tzinfo=ctx.tz).astimezone(zone)
+    start = start_of(ctx, day).astimezone(zone)
     title = summary(day)
     component = Event()
     component.add("uid", uid(day.day))
