@@ -86,9 +86,11 @@ def export(
     ),
 ) -> None:
     """Export the plan: a checklist, a calendar, a spreadsheet, a page or a full backup."""
+    from studyplan.planner.output import is_folder
+
     if output is not None and not output.strip():
         raise UsageError("-o: give a file name, or - for standard output")
-    if output is not None and output != STDOUT and Path(output).expanduser().is_dir():
+    if output is not None and output != STDOUT and is_folder(Path(output).expanduser()):
         raise ExportError(
             f"{output} is a folder; give a file name, e.g. {Path(output) / 'plan.md'}"
         )

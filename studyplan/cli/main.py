@@ -8,6 +8,7 @@ studyplan's own usage errors), an interrupt or termination as ``studyplan: inter
 
 from __future__ import annotations
 
+import errno
 import signal
 import sys
 from types import FrameType
@@ -84,6 +85,20 @@ app.add_typer(links_cmd.app, name="links")
 app.add_typer(lab_cmds.app, name="lab")
 
 
+OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+"""What writing to standard output meets behind a redirection to a full disk."""
+
+
+class OutputError(Exception):
+    """Standard output could not be written (a full disk behind a redirection)."""
+
+    def __init__(self, exc: OSError) -> None:
+        super().__init__(
+            f"cannot write the output ({exc.strerror or exc}); nothing else went wrong: free "
+            "some space or send the output elsewhere"
+        )
+
+
 INTERRUPTED = 130
 INTERRUPTED_TEXT = "studyplan: interrupted; nothing half-done was kept"
 
@@ -136,11 +151,20 @@ def run() -> None:
         if run_state.debug:
             raise
         code = 1
-        err(
-            f"studyplan: internal error: {type(exc).__name__}: {exc} (run with --debug for details)"
-        )
+        if isinstance(exc, OSError) and exc.errno in OUTPUT_ERRNOS:
+            err(f"studyplan: {OutputError(exc)}")
+        else:
+            err(
+                f"studyplan: internal error: {type(exc).__name__}: {exc} "
+                "(run with --debug for details)"
+            )
     finally:
         run_state.close()
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        code = 1
+        err(f"studyplan: {OutputError(exc)}")
     sys.exit(code)
 
 

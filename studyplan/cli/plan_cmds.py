@@ -64,6 +64,8 @@ def plan(
         result = change.plan
     else:
         result = build_plan(db, tz, moment)
+    if result.too_long:
+        raise UsageError(result.too_long_text)
     if json_:
         print_json(plan_dict(result, settings(ctx).first_weekday, weeks))
         return
@@ -71,8 +73,6 @@ def plan(
         raise UsageError(
             "no plan yet: set your pace, e.g. studyplan plan --hours-per-week 5 --days mon,wed,sat"
         )
-    if result.too_long:
-        raise UsageError(result.too_long_text)
     _print_plan(result, settings(ctx).first_weekday, weeks)
 
 
@@ -96,6 +96,7 @@ def plan_dict(result: Any, first_weekday: int = 0, weeks: int | None = None) -> 
         "first": result.first.isoformat(),
         "finish": result.finish.isoformat() if result.finish else None,
         "minutes_left": result.minutes_left,
+        "minutes_planned": result.minutes_planned,
         "items_left": len(result.items),
         "studied_today": result.studied_today,
         "days": [

@@ -10,6 +10,14 @@ from pathlib import Path
 from studyplan.errors import ExportError
 
 
+def is_folder(path: Path) -> bool:
+    """Whether ``path`` is a folder; :class:`ExportError` if even asking fails."""
+    try:
+        return path.is_dir()
+    except OSError as exc:
+        raise ExportError(explain(exc, path)) from None
+
+
 def write_atomic(path: Path, data: str | bytes) -> None:
     """Write ``data`` (text as UTF-8) to ``path`` through a temporary file and a rename.
 
@@ -19,6 +27,13 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     at the new file; a device or a named pipe (``/dev/stdout``) is written to directly.
     """
     raw = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        _write(path, raw)
+    except OSError as exc:  # a name too long, a loop of links: asking about the path fails
+        raise ExportError(explain(exc, path)) from None
+
+
+def _write(path: Path, raw: bytes) -> None:
     if path.is_dir():
         raise ExportError(f"{path} is a folder; give a file name, e.g. {path / 'plan'}")
     if path.exists() and not path.is_file():  # /dev/stdout, a named pipe: no file to replace
@@ -45,7 +60,7 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         os.replace(temp, path)
         temp = ""
     except OSError as exc:
-        raise ExportError(_explain(exc, path)) from None
+        raise ExportError(explain(exc, path)) from None
     finally:
         if temp:
             Path(temp).unlink(missing_ok=True)
@@ -57,7 +72,7 @@ def _write_special(path: Path, raw: bytes) -> None:
         with path.open("wb") as handle:
             handle.write(raw)
     except OSError as exc:
-        raise ExportError(_explain(exc, path)) from None
+        raise ExportError(explain(exc, path)) from None
 
 
 def _mode_of(path: Path) -> int:
@@ -70,7 +85,10 @@ def _mode_of(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def _explain(exc: OSError, path: Path) -> str:
+def explain(exc: OSError, path: Path) -> str:
+    """One line for ``exc`` met while writing ``path``."""
+    if exc.errno == errno.ENAMETOOLONG:
+        return f"{path}: the name is too long; choose a shorter one"
     if exc.errno == errno.ENOSPC:
         return f"{path}: the disk is full; nothing was written, free some space and try again"
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):

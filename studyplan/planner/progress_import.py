@@ -116,9 +116,11 @@ def read_limited(stream: BinaryIO, name: str) -> bytes:
 
 def read_export(path: Path) -> bytes:
     """The bytes of the export at ``path``; one line if it cannot be read."""
-    if path.is_dir():
-        raise ProgressImportError(f"{path} is a folder; give the export file")
+    if not str(path).strip() or str(path) == ".":
+        raise ProgressImportError("give the export file to read, or - for standard input")
     try:
+        if path.is_dir():
+            raise ProgressImportError(f"{path} is a folder; give the export file")
         with path.open("rb") as stream:
             return read_limited(stream, str(path))
     except FileNotFoundError:

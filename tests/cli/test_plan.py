@@ -9,7 +9,9 @@ old-slides (20) in step 2.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,7 +20,7 @@ import pytest
 
 from tests.conftest import cli_fails as fails
 from tests.conftest import cli_ok as ok
-from tests.conftest import run_cli
+from tests.conftest import run_cli, studyplan_command
 
 MONDAY = "2027-01-04T09:00:00+00:00"
 PACE = ("--hours-per-week", "5", "--days", "mon,wed,sat", "--start", "2027-01-04")
@@ -349,3 +351,43 @@ def test_weeks_narrows_the_json_too(at_monday: dict[str, str]) -> None:
     short = plan_json("--weeks", "2", env=at_monday)
     assert [d["date"] for d in short["days"]] == ["2027-01-04", "2027-01-11"]
     assert short["finish"] == data["finish"]  # the figures still speak of the whole plan
+
+
+def test_a_plan_too_long_fails_in_json_too(at_monday: dict[str, str]) -> None:
+    ok("plan", "--minutes-per-day", "1", "--days", "sun", env=at_monday)
+    for n in range(6):
+        ok(
+            "add", f"https://example.org/big{n}", "--step", "2", "--title", f"Big {n}",
+            "--kind", "course", "--minutes", "100000", env=at_monday,
+        )  # fmt: skip
+    assert "the plan would end after the year 9999" in fails("plan", "--json", env=at_monday)
+
+
+def test_output_to_a_full_disk_is_one_line(at_monday: dict[str, str]) -> None:
+    ok("plan", *PACE, env=at_monday)
+    for args in (("plan",), ("stats",), ("export", "--format", "html")):
+        with open("/dev/full", "w") as full:
+            result = subprocess.run(
+                [*studyplan_command(), *args],
+                stdout=full,
+                stderr=subprocess.PIPE,
+                text=True,
+                env={**os.environ, **at_monday},
+                timeout=60,
+            )
+        assert result.returncode == 1
+        assert result.stderr.strip() == (
+            "studyplan: cannot write the output (No space left on device); nothing else went "
+            "wrong: free some space or send the output elsewhere"
+        )
+
+
+def test_a_file_name_too_long_is_one_line(at_monday: dict[str, str], tmp_path: Path) -> None:
+    long = tmp_path / ("a" * 300 + ".md")
+    assert fails("export", "-o", str(long), env=at_monday).endswith(
+        ": the name is too long; choose a shorter one"
+    )
+    assert "File name too long" in fails("import-progress", str(long), env=at_monday)
+    assert fails("import-progress", "", env=at_monday) == (
+        "studyplan: import error: give the export file to read, or - for standard input"
+    )
