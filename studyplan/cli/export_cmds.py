@@ -140,18 +140,9 @@ def _context(ctx: typer.Context, notes: bool, remind: int | None) -> ExportConte
 
 
 def _render(name: str, context: ExportContext) -> str:
-    from studyplan.planner.exports import FORMATS, renderer
+    from studyplan.planner.exports import renderer
 
-    try:
-        render = renderer(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != FORMATS[name]:
-            raise
-        raise ExportError(
-            f"the {name} format is not available in this version of studyplan; choose "
-            "another --format"
-        ) from None
-    return render(context)
+    return renderer(name)(context)
 
 
 def terminal_safe(document: str) -> str:

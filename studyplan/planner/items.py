@@ -14,8 +14,9 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 from studyplan.catalog.vocabulary import PRIMARY_ID
-from studyplan.db.models import Lab, LabProgress, Progress, Resource, Step, StudySession
+from studyplan.db.models import Lab, LabProgress, Progress, Resource, Step
 from studyplan.planner.schedule import PlanItem
+from studyplan.services.catalog_query import timed_seconds
 
 UNFINISHED = ("todo", "in_progress")
 
@@ -28,17 +29,9 @@ def step_label(curriculum: str, number: int) -> str:
     return str(number) if curriculum == PRIMARY_ID else f"{curriculum}/{number}"
 
 
-def _studied_seconds(session: Session) -> dict[str, int]:
-    query: Any = (
-        sa_select(col(StudySession.resource_id), func.sum(col(StudySession.seconds)))
-        .where(col(StudySession.ended_at).is_not(None))
-        .group_by(col(StudySession.resource_id))
-    )
-    return {rid: int(seconds or 0) for rid, seconds in session.connection().execute(query)}
-
-
 def _resource_rows(session: Session) -> Any:
     status = func.coalesce(col(Progress.status), "todo")
+    timed = timed_seconds()
     query: Any = (
         sa_select(
             col(Resource.id),
@@ -50,9 +43,11 @@ def _resource_rows(session: Session) -> Any:
             col(Step.curriculum_id),
             col(Step.number),
             status.label("status"),
+            func.coalesce(timed.c.seconds, 0),
         )
         .join(Step, col(Step.id) == col(Resource.step_id))
         .outerjoin(Progress, col(Progress.resource_id) == col(Resource.id))
+        .outerjoin(timed, timed.c.resource_id == col(Resource.id))
         .where(
             col(Resource.retired_at).is_(None),
             col(Step.retired_at).is_(None),
@@ -98,12 +93,10 @@ def plan_items(session: Session) -> list[PlanItem]:
     processing added a third); rows are unpacked as tuples (attribute access on a row
     costs ten times as much). Both show at 100,000 resources.
     """
-    studied = _studied_seconds(session)
     keyed: list[tuple[tuple[Any, ...], PlanItem]] = []
-    for rid, title, minutes, url, advice, position, curriculum, number, status in _resource_rows(
-        session
-    ):
-        left = minutes - studied.get(rid, 0) // 60
+    rows = _resource_rows(session)
+    for rid, title, minutes, url, advice, position, curriculum, number, status, timed in rows:
+        left = minutes - int(timed) // 60
         step = step_label(curriculum, number)
         item = PlanItem("resource", rid, title, left, step, url, status, True, advice)
         begun = status == "in_progress"

@@ -213,8 +213,9 @@ class StepSummary:
         return self.items > 0 and self.finished_count == self.items
 
 
-def _timed_seconds() -> Any:
-    """Seconds on the timer per resource (finished sessions), as a subquery."""
+def timed_seconds() -> Any:
+    """Seconds on the timer per resource (finished sessions), as a subquery with the
+    columns ``resource_id`` and ``seconds``."""
     return (
         sa_select(
             col(StudySession.resource_id).label("resource_id"),
@@ -234,7 +235,7 @@ def step_summaries(db: Database, curriculum: str | None = None) -> list[StepSumm
     """
     status = func.coalesce(col(Progress.status), "todo")
     open_ = status.in_(("todo", "in_progress"))
-    timed = _timed_seconds()
+    timed = timed_seconds()
     studied = func.coalesce(timed.c.seconds, 0) // 60
     still = case((col(Resource.minutes) > studied, col(Resource.minutes) - studied), else_=0)
     query: Any = (
