@@ -27,3 +27,16 @@ def plan_db(home: Path, lab_catalog: Path, monkeypatch: pytest.MonkeyPatch) -> I
     database = open_workspace(load_settings())
     yield database
     database.dispose()
+
+
+@pytest.fixture
+def real_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+    """A fresh home with the real catalog (and its labs) synced."""
+    from studyplan.services.workspace import open_workspace
+
+    monkeypatch.setenv("STUDYPLAN_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("STUDYPLAN_CATALOG", raising=False)
+    monkeypatch.delenv("STUDYPLAN_DATABASE_URL", raising=False)
+    database = open_workspace(load_settings())
+    yield database
+    database.dispose()

@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
-from sqlmodel import Session
+from datetime import datetime
 
 from studyplan.db.database import Database
-from studyplan.db.models import StudySession
+from tests.tui.seeding import seed_sessions
 
 
 def timed(db: Database, rid: str, start: datetime, minutes: int) -> None:
     """A finished timer session of ``minutes`` on resource ``rid`` from ``start``."""
-
-    def work(session: Session) -> None:
-        session.add(
-            StudySession(
-                resource_id=rid,
-                started_at=start,
-                ended_at=start + timedelta(minutes=minutes),
-                seconds=minutes * 60,
-            )
-        )
-
-    db.write(work)
+    seed_sessions(db, [(rid, start, minutes)])

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -408,17 +407,6 @@ def test_ics_text_has_no_control_characters(
 # ---------------------------------------------------------------------------- labs
 
 
-@pytest.fixture
-def lab_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
-    """The real catalog (it has labs) in a private home."""
-    monkeypatch.setenv("STUDYPLAN_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("STUDYPLAN_CATALOG", raising=False)
-    monkeypatch.delenv("STUDYPLAN_DATABASE_URL", raising=False)
-    database = open_workspace(load_settings())
-    yield database
-    database.dispose()
-
-
 def _lab_progress(db: Database, lab_id: str, status: str) -> None:
     def work(session: Session) -> None:
         when = NOW - timedelta(days=3)
@@ -428,16 +416,16 @@ def _lab_progress(db: Database, lab_id: str, status: str) -> None:
     db.write(work)
 
 
-def test_labs_follow_their_resource_in_every_listing(lab_db: Database) -> None:
-    steps = checklist(lab_db)
+def test_labs_follow_their_resource_in_every_listing(real_db: Database) -> None:
+    steps = checklist(real_db)
     order = [item.id for step in steps for item in step.items]
     labs = [item for step in steps for item in step.items if item.is_lab]
     assert labs and "perceptron-nand" in order
     assert order.index("perceptron-nand") == order.index("nielsen-ch1") + 1
-    _lab_progress(lab_db, "perceptron-nand", "passed")
-    _lab_progress(lab_db, labs[1].id, "started")
-    paced(lab_db)
-    ctx = context(lab_db)
+    _lab_progress(real_db, "perceptron-nand", "passed")
+    _lab_progress(real_db, labs[1].id, "started")
+    paced(real_db)
+    ctx = context(real_db)
     rows = {r["id"]: r for r in csv_rows(csv_export.render(ctx))}
     assert [r["id"] for r in rows.values()] == order
     assert rows["perceptron-nand"] == {

@@ -630,17 +630,6 @@ def test_the_time_zone_decides_the_dates(db: Database) -> None:
 # The real catalog
 
 
-@pytest.fixture
-def real_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
-    """A fresh home with the real catalog (and its labs) synced."""
-    monkeypatch.setenv("STUDYPLAN_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("STUDYPLAN_CATALOG", raising=False)
-    monkeypatch.delenv("STUDYPLAN_DATABASE_URL", raising=False)
-    database = open_workspace(load_settings())
-    yield database
-    database.dispose()
-
-
 def test_the_real_catalog_with_a_year_of_study_makes_a_small_page(real_db: Database) -> None:
     _pace(real_db, hours_per_week=5, days="mon,wed,sat")
     with real_db.read() as session:
