@@ -79,6 +79,8 @@ class MainScreen(Screen[None]):
         self._pending_detail: ResourceTable.Highlighted | None = None
         self._tick: Timer | None = None
         self._last_poll_error = ""
+        self._note_wanted: str | None = None
+        """The resource whose note n asked for while it was still being read."""
         self.notes = NoteKeeper(self, context)
         self.links = LinkHealth(self, context, self._show_link_states)
 
@@ -262,6 +264,9 @@ class MainScreen(Screen[None]):
         timing = self.timer is not None and self.timer.resource_id == resource_id
         self.detail.show_time(resource_id, logged, timing)
         self.notes.show_stored(resource_id, note.body if note else "")
+        if self._note_wanted == resource_id and self.editor.ref == resource_id:
+            self._note_wanted = None
+            self._focus_note()
 
     def _show_link_states(self, states: dict[str, Any]) -> None:
         self.table.set_links({rid: state.status for rid, state in states.items()})
@@ -312,9 +317,20 @@ class MainScreen(Screen[None]):
         self.table.focus()
 
     def action_edit_note(self) -> None:
-        """Edit the note in place, the cursor after its last word."""
-        if self.selected() is None:
+        """Edit the note in place, the cursor after its last word.
+
+        While the selected resource's note is still being read, the editor takes the focus
+        when it arrives: before, it would drop what is typed (it has no note to hold it).
+        """
+        view = self.selected()
+        if view is None:
             return
+        if self.editor.ref != view.id:
+            self._note_wanted = view.id
+            return
+        self._focus_note()
+
+    def _focus_note(self) -> None:
         if self.editor.external_only:
             self.header.flash("This note holds special characters: e edits it in your editor")
             return
