@@ -81,6 +81,16 @@ class Settings(BaseSettings):
         description="Show study streaks in the statistics (days outside your study days never "
         "break one).",
     )
+    learner: str = Field(
+        "",
+        description="Who is studying: the learner whose progress and notes studyplan shows; "
+        "empty means the operating-system user name. On a group's PostgreSQL server the login "
+        "role decides.",
+    )
+    share_notes: bool = Field(
+        False,
+        description="In a study group on PostgreSQL: let the other learners read your notes.",
+    )
     keys: dict[str, str] = Field(
         default_factory=dict,
         description='Key remapping for the interface: binding id to key(s), e.g. done = "x".',
@@ -100,6 +110,16 @@ class Settings(BaseSettings):
                 raise ValueError(
                     f"unknown time zone '{value}'; use an IANA name such as Europe/Paris or UTC"
                 ) from None
+        return value
+
+    @field_validator("learner")
+    @classmethod
+    def _valid_learner(cls, value: str) -> str:
+        from studyplan.learner_names import name_problem
+
+        problem = name_problem(value) if value else None
+        if problem:
+            raise ValueError(problem)
         return value
 
     @classmethod
@@ -123,6 +143,13 @@ class Settings(BaseSettings):
     def resolved_database_url(self) -> str:
         """The database URL to use, defaults applied."""
         return self.database_url or paths.default_database_url()
+
+    @property
+    def learner_name(self) -> str:
+        """The learner, defaults applied (the setting, else the operating-system user)."""
+        from studyplan.learner_names import system_learner
+
+        return self.learner or system_learner()
 
     @property
     def catalog_path(self) -> Path:

@@ -14,10 +14,14 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
 from studyplan.db.engine import display_url, is_sqlite, sqlite_file
-from studyplan.db.faults import explain, is_locked_error
+from studyplan.db.faults import explain, is_locked_error, retry_kind
+from studyplan.db.learner_scope import tell_learner
 from studyplan.errors import DatabaseBusyError, DatabaseError
 
 T = TypeVar("T")
+
+MAX_CONFLICTS = 50
+"""Runs of one write on PostgreSQL before giving up (each lost a race to another writer)."""
 
 WaitCallback = Callable[[int, float], None]
 """Called as ``(attempt, seconds_waited)`` while another process holds the database."""
@@ -43,18 +47,40 @@ class Database:
         patience_seconds: float = 10.0,
         read_only: bool = False,
         backups_keep: int = 7,
+        learner: str = "",
     ) -> None:
+        self.base_engine = engine
         self.engine = engine
+        self.learner = ""
         self.url = url
         self.patience_seconds = patience_seconds
         self.read_only = read_only
         self.backups_keep = backups_keep
         self.on_wait: WaitCallback | None = None
         self.on_warning: WarnCallback | None = None
-        self._writer = engine.execution_options(sqlite_immediate=True)
+        self._writer = self._write_engine(engine)
+        tell_learner(engine, lambda: self.learner)
+        if learner:
+            self.use_learner(learner)
         self._backup_checked = False
         self.created_now = False
         """Whether this process created the database (a new, empty file needs no copy)."""
+
+    def use_learner(self, learner: str) -> None:
+        """Work as ``learner`` from now on: their rows only, new rows theirs."""
+        if self.learner and learner != self.learner and not self.is_sqlite:
+            self.base_engine.dispose()  # server connections were told the old learner
+        self.learner = learner
+        self.engine = self.base_engine.execution_options(learner=learner)
+        self._writer = self._write_engine(self.engine)
+
+    @staticmethod
+    def _write_engine(engine: Engine) -> Engine:
+        """The engine write transactions use: BEGIN IMMEDIATE on SQLite, SERIALIZABLE on
+        PostgreSQL."""
+        if engine.dialect.name == "postgresql":
+            return engine.execution_options(isolation_level="SERIALIZABLE")
+        return engine.execution_options(sqlite_immediate=True)
 
     @property
     def is_sqlite(self) -> bool:
@@ -83,8 +109,13 @@ class Database:
     def write(self, work: Callable[[Session], T]) -> T:
         """Run ``work`` in one transaction, committed on success.
 
-        If another process holds the database, wait and retry (calling ``on_wait``) until
-        ``patience_seconds`` have passed, then raise :class:`DatabaseBusyError`.
+        One retry policy for every backend. SQLite: a write starts with ``BEGIN IMMEDIATE``;
+        while another process holds the lock, wait and retry (calling ``on_wait``).
+        PostgreSQL: a write runs SERIALIZABLE, so every use case that reads then writes is
+        safe without locks of its own; when another transaction got there first
+        (serialization failure, deadlock, a unique key both inserted), run ``work`` again.
+        A connection that died mid-transaction (nothing of it was committed) is retried
+        once. After ``patience_seconds`` (or 50 conflicts) raise :class:`DatabaseBusyError`.
         """
         if self.read_only:
             raise DatabaseError(
@@ -93,7 +124,7 @@ class Database:
             )
         self._daily_backup()
         started = time.monotonic()
-        attempt = 0
+        attempt = dropped = 0
         while True:
             attempt += 1
             try:
@@ -101,22 +132,33 @@ class Database:
                     result = work(session)
                     session.commit()
                     return result
-            except OperationalError as exc:
-                if not is_locked_error(exc):
-                    raise explain(exc, self.display, self.file, writing=True) from None
+            except DBAPIError as exc:
+                kind = retry_kind(exc)
+                if kind is None or (kind == "dropped" and dropped >= 1):
+                    raise self._explain(exc) from None
+                dropped += kind == "dropped"
                 waited = time.monotonic() - started
-                if waited >= self.patience_seconds:
-                    raise DatabaseBusyError(
-                        f"{self.display} stayed locked by another studyplan process "
-                        f"for {waited:.0f} s; nothing was changed, try again when it is done"
-                    ) from None
-                if self.on_wait is not None:
+                if waited >= self.patience_seconds or attempt >= MAX_CONFLICTS:
+                    raise self._gave_up(kind, waited) from None
+                if self.on_wait is not None and (kind == "busy" or waited >= 1.0):
                     self.on_wait(attempt, waited)
                 time.sleep(min(1.0, 0.05 * 2**attempt) * (0.5 + random.random()))
-            except DBAPIError as exc:
-                if exc.connection_invalidated:
-                    raise explain(exc, self.display, self.file, writing=True) from None
-                raise
+
+    def _explain(self, exc: DBAPIError) -> Exception:
+        if isinstance(exc, OperationalError) or exc.connection_invalidated:
+            return explain(exc, self.display, self.file, writing=True)
+        return exc
+
+    def _gave_up(self, kind: str, waited: float) -> DatabaseBusyError:
+        if kind == "busy":
+            return DatabaseBusyError(
+                f"{self.display} stayed locked by another studyplan process "
+                f"for {waited:.0f} s; nothing was changed, try again when it is done"
+            )
+        return DatabaseBusyError(
+            f"{self.display}: other studyplan processes kept changing the same rows for "
+            f"{waited:.0f} s; nothing was changed, try again"
+        )
 
     def _daily_backup(self) -> None:
         """Before this process's first write: today's copy of a SQLite file, if none yet."""
@@ -136,4 +178,4 @@ class Database:
 
     def dispose(self) -> None:
         """Close every pooled connection."""
-        self.engine.dispose()
+        self.base_engine.dispose()

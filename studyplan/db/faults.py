@@ -28,6 +28,40 @@ def is_locked_error(exc: BaseException) -> bool:
     return "database is locked" in text or "database is busy" in text
 
 
+CONFLICT_STATES = {
+    "40001": "serialization failure",
+    "40P01": "deadlock",
+    "23505": "unique violation",
+}
+"""PostgreSQL errors that mean "another transaction got there first": run the work again.
+
+Writes run SERIALIZABLE, so any read-then-write that another transaction invalidated fails
+with 40001; two first inserts of the same key (a first note, an id) fail with 23505, and the
+retry finds the row the other one made."""
+
+DROPPED_STATES = ("08000", "08003", "08006", "57P01", "57P02", "57P03")
+"""Connection lost, or the server shutting down or restarting."""
+
+
+def sqlstate(exc: BaseException) -> str:
+    """The SQLSTATE code of a server's error ('' when there is none)."""
+    return str(getattr(getattr(exc, "orig", None), "sqlstate", "") or "")
+
+
+def retry_kind(exc: BaseException) -> str | None:
+    """How :meth:`Database.write` should treat ``exc``: ``busy`` (SQLite's lock: wait),
+    ``conflict`` (another transaction won a race: run again), ``dropped`` (the connection
+    died: run again once), or None (not to be retried)."""
+    if is_locked_error(exc):
+        return "busy"
+    state = sqlstate(exc)
+    if state in CONFLICT_STATES:
+        return "conflict"
+    if state in DROPPED_STATES or getattr(exc, "connection_invalidated", False):
+        return "dropped"
+    return None
+
+
 def disk_is_full(folder: Path) -> bool:
     """Whether the disk holding ``folder`` has (almost) no free space left."""
     try:

@@ -10,8 +10,11 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from studyplan.db import learner_scope
+from studyplan.db.learner_scope import learner_default
 
 DEFERRED = {"defer_build": True}
 """Build validation schemas on first use, not at import: table models are rarely validated."""
@@ -30,6 +33,37 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))
 def dump_json(value: Any) -> str:
     """Serialize a list or mapping for a JSON text column."""
     return _ENCODER.encode(value)
+
+
+def learner_column(primary_key: bool = False) -> Any:
+    """The ``learner`` column of a row that belongs to a learner (filled in by the database
+    handle: see :mod:`studyplan.db.learner_scope`)."""
+    return Field(
+        sa_column=Column(
+            String(63),
+            ForeignKey("learner.name", ondelete="CASCADE"),
+            primary_key=primary_key,
+            nullable=False,
+            index=not primary_key,
+            default=learner_default,
+        ),
+        default=None,
+    )
+
+
+class Learner(SQLModel, table=True):
+    """A person working through the catalog: the owner of progress, notes, sessions …"""
+
+    model_config = DEFERRED  # type: ignore[assignment]
+
+    name: str = Field(primary_key=True, max_length=63)
+    role_name: str | None = Field(default=None, max_length=63, unique=True)
+    """On PostgreSQL, the login role of a group member (None for a single user)."""
+    share_notes: bool = False
+    """Whether the group may read this learner's notes."""
+    created_at: datetime = Field(default_factory=utcnow)
+    removed_at: datetime | None = None
+    """When ``group remove`` took the learner out (their history stays)."""
 
 
 class Curriculum(SQLModel, table=True):
@@ -95,6 +129,7 @@ class Progress(SQLModel, table=True):
 
     model_config = DEFERRED  # type: ignore[assignment]
 
+    learner: str = learner_column(primary_key=True)
     resource_id: str = Field(foreign_key="resource.id", primary_key=True)
     status: str = "todo"
     started_at: datetime | None = None
@@ -108,9 +143,15 @@ class Note(SQLModel, table=True):
 
     model_config = DEFERRED  # type: ignore[assignment]
 
+    __table_args__ = (
+        UniqueConstraint("learner", "resource_id", name="uq_note_learner_resource"),
+        UniqueConstraint("learner", "step_id", name="uq_note_learner_step"),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
-    resource_id: str | None = Field(default=None, foreign_key="resource.id", unique=True)
-    step_id: int | None = Field(default=None, foreign_key="step.id", unique=True)
+    learner: str = learner_column()
+    resource_id: str | None = Field(default=None, foreign_key="resource.id", index=True)
+    step_id: int | None = Field(default=None, foreign_key="step.id", index=True)
     body: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
@@ -124,6 +165,7 @@ class NoteVersion(SQLModel, table=True):
     __tablename__ = "note_version"
 
     id: int | None = Field(default=None, primary_key=True)
+    learner: str = learner_column()
     note_id: int = Field(foreign_key="note.id", index=True)
     body: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     saved_at: datetime = Field(default_factory=utcnow)
@@ -135,6 +177,7 @@ class Activity(SQLModel, table=True):
     model_config = DEFERRED  # type: ignore[assignment]
 
     id: int | None = Field(default=None, primary_key=True)
+    learner: str = learner_column()
     resource_id: str = Field(foreign_key="resource.id", index=True)
     from_status: str
     to_status: str
@@ -170,6 +213,7 @@ class StudySession(SQLModel, table=True):
     __tablename__ = "study_session"
 
     id: int | None = Field(default=None, primary_key=True)
+    learner: str = learner_column()
     resource_id: str = Field(foreign_key="resource.id", index=True)
     started_at: datetime = Field(default_factory=utcnow)
     ended_at: datetime | None = None
@@ -181,6 +225,7 @@ class Preference(SQLModel, table=True):
 
     model_config = DEFERRED  # type: ignore[assignment]
 
+    learner: str = learner_column(primary_key=True)
     key: str = Field(primary_key=True, max_length=80)
     value: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
 
@@ -217,6 +262,7 @@ class LabProgress(SQLModel, table=True):
 
     __tablename__ = "lab_progress"
 
+    learner: str = learner_column(primary_key=True)
     lab_id: str = Field(foreign_key="lab.id", primary_key=True)
     status: str = "started"
     """``started`` or ``passed`` (a lab without a row is not started)."""
@@ -235,6 +281,7 @@ class LabAttempt(SQLModel, table=True):
     __tablename__ = "lab_attempt"
 
     id: int | None = Field(default=None, primary_key=True)
+    learner: str = learner_column()
     lab_id: str = Field(foreign_key="lab.id", index=True)
     at: datetime = Field(default_factory=utcnow, index=True)
     passed: bool = False
@@ -248,7 +295,10 @@ class Pace(SQLModel, table=True):
 
     model_config = DEFERRED  # type: ignore[assignment]
 
+    __table_args__ = (UniqueConstraint("learner", name="uq_pace_learner"),)
+
     id: int | None = Field(default=None, primary_key=True)
+    learner: str = learner_column()
     minutes_per_day: int
     """The most a study day holds."""
     hours_per_week: float | None = None
@@ -258,3 +308,19 @@ class Pace(SQLModel, table=True):
     start: date
     """No session is planned before this day."""
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+LEARNER_OWNED: tuple[type[SQLModel], ...] = (
+    Progress,
+    Note,
+    NoteVersion,
+    Activity,
+    StudySession,
+    Preference,
+    LabProgress,
+    LabAttempt,
+    Pace,
+)
+"""The tables whose rows belong to one learner (the rest is the catalog, shared by all)."""
+
+learner_scope.register(LEARNER_OWNED)

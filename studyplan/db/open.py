@@ -19,12 +19,13 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from studyplan import paths
-from studyplan.db import revision
+from studyplan.db import learners, revision
 from studyplan.db.backups import backup_database, latest_backup
 from studyplan.db.database import Database, WaitCallback
 from studyplan.db.engine import display_url, make_engine, parse_url, sqlite_file
 from studyplan.db.faults import driver_message, explain
 from studyplan.errors import DatabaseBusyError, DatabaseError
+from studyplan.learner_names import system_learner
 
 __all__ = ["backup_database", "current_revision", "latest_backup", "open_database"]
 
@@ -34,17 +35,29 @@ def open_database(
     patience_seconds: float = 10.0,
     backups_keep: int = 7,
     on_wait: WaitCallback | None = None,
+    learner: str = "",
 ) -> Database:
-    """Return a ready database at ``url``: created, checked and at the newest revision."""
+    """Return a ready database at ``url``: created, checked and at the newest revision.
+
+    ``learner`` is who works (the rows the handle reads and writes are theirs); on a group's
+    PostgreSQL server the login role of a group member decides instead; empty means the
+    operating-system user.
+    """
+    learner = learner or system_learner()
     file = sqlite_file(parse_url(url))
     if file is None:
-        return _open_server(url, patience_seconds)
+        return _open_server(url, patience_seconds, learner)
     path = Path(file)
     _prepare_folder(path)
     if path.exists() and not _writable(path):
-        return _open_read_only(url, path, patience_seconds)
+        return _open_read_only(url, path, patience_seconds, learner)
     db = Database(
-        make_engine(url, min(patience_seconds, 2.0)), url, patience_seconds, False, backups_keep
+        make_engine(url, min(patience_seconds, 2.0)),
+        url,
+        patience_seconds,
+        False,
+        backups_keep,
+        learner=learner,
     )
     db.on_wait = on_wait
     db.created_now = not _has_data(path)
@@ -55,19 +68,29 @@ def open_database(
                 current = _inspect(db, path, check=False)
                 if current != revision.HEAD:
                     _bring_to_head(db, current)
+        learners.take_seat(db, learner)
     except BaseException:
         db.dispose()
         raise
     return db
 
 
-def _open_server(url: str, patience_seconds: float) -> Database:
-    db = Database(make_engine(url), url, patience_seconds)
+MIGRATION_LOCK = 0x5354_5544_5950_4C4E
+"""The PostgreSQL advisory lock held while one process creates or upgrades the schema."""
+
+
+def _open_server(url: str, patience_seconds: float, learner: str = "") -> Database:
+    db = Database(make_engine(url), url, patience_seconds, learner=learner)
     try:
         with db.engine.connect() as conn:
             current = current_revision(conn)
         if current != revision.HEAD:
-            _bring_to_head(db, current)
+            with _server_lock(db):
+                with db.engine.connect() as conn:
+                    current = current_revision(conn)
+                if current != revision.HEAD:
+                    _bring_to_head(db, current)
+        learners.take_seat(db, learner)
     except DBAPIError as exc:
         db.dispose()
         raise DatabaseError(f"cannot open {display_url(url)}: {driver_message(exc)}") from None
@@ -77,8 +100,30 @@ def _open_server(url: str, patience_seconds: float) -> Database:
     return db
 
 
-def _open_read_only(url: str, path: Path, patience_seconds: float) -> Database:
-    db = Database(make_engine(url, 2.0, read_only=True), url, patience_seconds, read_only=True)
+@contextmanager
+def _server_lock(db: Database) -> Iterator[None]:
+    """On PostgreSQL, one process at a time creates or upgrades the schema (advisory lock)."""
+    if db.engine.dialect.name != "postgresql":
+        yield
+        return
+    with db.base_engine.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+        conn.commit()
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+            conn.commit()
+
+
+def _open_read_only(url: str, path: Path, patience_seconds: float, learner: str) -> Database:
+    db = Database(
+        make_engine(url, 2.0, read_only=True),
+        url,
+        patience_seconds,
+        read_only=True,
+        learner=learner,
+    )
     try:
         current = _inspect(db, path, check=True)
     except BaseException:
@@ -233,6 +278,6 @@ def _bring_to_head(db: Database, current: str | None) -> None:
     from studyplan.db import migrate
 
     try:
-        migrate.upgrade(db.engine)
+        migrate.upgrade(db.base_engine, learner=db.learner)
     except OperationalError as exc:
         raise explain(exc, db.display, db.file, writing=True) from None

@@ -70,8 +70,9 @@ class BulkIndexing:
         run(
             text(
                 f"INSERT INTO {INDEX} (rowid, title, authors, tags, notes) "
-                "SELECT r.rowid, r.title, r.authors, r.tags, COALESCE(n.body, '') "
-                "FROM resource r LEFT JOIN note n ON n.resource_id = r.id "
+                "SELECT r.rowid, r.title, r.authors, r.tags, COALESCE(("
+                "SELECT group_concat(n.body, ' ') FROM note n WHERE n.resource_id = r.id), '') "
+                "FROM resource r "
                 "WHERE r.rowid > :max OR r.id IN (SELECT id FROM reindex_ids)"
             ),
             {"max": self.max_rowid},

@@ -17,13 +17,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import and_, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from studyplan import paths
 from studyplan.catalog.vocabulary import PRIMARY_ID
 from studyplan.db.database import Database
+from studyplan.db.learner_scope import find_own, mine
 from studyplan.db.models import Lab, LabAttempt, LabProgress, Resource, Step, dump_json, utcnow
 from studyplan.errors import NotFoundError, UsageError
 from studyplan.labs.runner import CheckResult, Limits, Listener, RunResult, run_checks
@@ -118,7 +119,7 @@ def _views(session: Session, *conditions: Any) -> list[LabView]:
             col(Resource.title),
         )
         .join(Step, col(Step.id) == col(Lab.step_id))
-        .outerjoin(LabProgress, col(LabProgress.lab_id) == col(Lab.id))
+        .outerjoin(LabProgress, and_(col(LabProgress.lab_id) == col(Lab.id), mine(LabProgress)))
         .outerjoin(Resource, col(Resource.id) == col(Lab.follows))
         .where(col(Lab.retired_at).is_(None), col(Step.retired_at).is_(None), *conditions)
         .order_by(col(Step.curriculum_id) != PRIMARY_ID, col(Step.number), col(Lab.position))
@@ -230,7 +231,7 @@ def start_lab(db: Database, lab_id: str) -> Started:
     """
     with db.read() as session:
         lab = find_lab(session, lab_id)
-        recorded = session.get(LabProgress, lab.id) is not None
+        recorded = find_own(session, LabProgress, lab_id=lab.id) is not None
     path = lab.work_file
     created = False
     if not path.exists():
@@ -246,7 +247,7 @@ def _mark_started(db: Database, lab_id: str) -> None:
     """Record that the lab is started (a passed lab stays passed)."""
 
     def work(session: Session) -> None:
-        if session.get(LabProgress, lab_id) is None:
+        if find_own(session, LabProgress, lab_id=lab_id) is None:
             session.add(LabProgress(lab_id=lab_id, status=STARTED))
 
     db.write(work)
@@ -309,7 +310,9 @@ def record_attempt(db: Database, lab_id: str, result: RunResult) -> None:
                 duration_ms=result.duration_ms,
             )
         )
-        progress = session.get(LabProgress, lab_id) or LabProgress(lab_id=lab_id, started_at=now)
+        progress = find_own(session, LabProgress, lab_id=lab_id) or LabProgress(
+            lab_id=lab_id, started_at=now
+        )
         if result.passed and progress.status != PASSED:
             progress.status = PASSED
             progress.passed_at = now
@@ -333,7 +336,9 @@ def next_hint(db: Database, lab_id: str) -> Hint | None:
 
     def work(session: Session) -> Hint | None:
         lab = find_lab(session, lab_id)
-        progress = session.get(LabProgress, lab.id) or LabProgress(lab_id=lab.id, status=STARTED)
+        progress = find_own(session, LabProgress, lab_id=lab.id) or LabProgress(
+            lab_id=lab.id, status=STARTED
+        )
         if progress.hints_shown >= len(lab.hints):
             return None
         progress.hints_shown += 1
@@ -363,7 +368,9 @@ def solution_source(db: Database, lab_id: str) -> str:
         ) from None
 
     def work(session: Session) -> None:
-        progress = session.get(LabProgress, lab.id) or LabProgress(lab_id=lab.id, status=STARTED)
+        progress = find_own(session, LabProgress, lab_id=lab.id) or LabProgress(
+            lab_id=lab.id, status=STARTED
+        )
         progress.solution_seen = True
         progress.updated_at = utcnow()
         session.add(progress)

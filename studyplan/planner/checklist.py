@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import func, literal
+from sqlalchemy import and_, func, literal
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 from studyplan.catalog.vocabulary import PRIMARY_ID
 from studyplan.db.database import Database
+from studyplan.db.learner_scope import mine
 from studyplan.db.models import Curriculum, Lab, LabProgress, Note, Progress, Resource, Step
 from studyplan.planner.items import step_label
 
@@ -146,7 +147,7 @@ def _resources(session: Session) -> list[tuple[int, tuple[int, int, int], Checkl
             col(Progress.finished_at),
             func.coalesce(col(Progress.skip_reason), ""),
         )
-        .outerjoin(Progress, col(Progress.resource_id) == col(Resource.id))
+        .outerjoin(Progress, and_(col(Progress.resource_id) == col(Resource.id), mine(Progress)))
         .where(col(Resource.retired_at).is_(None))
     )
     return [
@@ -178,7 +179,7 @@ def _labs(session: Session) -> list[tuple[int, tuple[int, int, int], ChecklistIt
             col(LabProgress.passed_at),
         )
         .outerjoin(followed, followed.c.id == col(Lab.follows))
-        .outerjoin(LabProgress, col(LabProgress.lab_id) == col(Lab.id))
+        .outerjoin(LabProgress, and_(col(LabProgress.lab_id) == col(Lab.id), mine(LabProgress)))
         .where(col(Lab.retired_at).is_(None))
     )
     return [
@@ -211,7 +212,7 @@ def notes(db: Database) -> Notes:
     """The learner's non-empty notes on resources and on steps."""
     found = Notes()
     query: Any = sa_select(col(Note.resource_id), col(Note.step_id), col(Note.body)).where(
-        col(Note.body) != ""
+        col(Note.body) != "", mine(Note)
     )
     with db.read() as session:
         for resource_id, step_id, body in session.execute(query):

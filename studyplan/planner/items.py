@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, literal
+from sqlalchemy import and_, func, literal
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 from studyplan.catalog.vocabulary import PRIMARY_ID
+from studyplan.db.learner_scope import mine
 from studyplan.db.models import Lab, LabProgress, Progress, Resource, Step
 from studyplan.planner.schedule import PlanItem
 from studyplan.services.catalog_query import timed_seconds
@@ -46,7 +47,7 @@ def _resource_rows(session: Session) -> Any:
             func.coalesce(timed.c.seconds, 0),
         )
         .join(Step, col(Step.id) == col(Resource.step_id))
-        .outerjoin(Progress, col(Progress.resource_id) == col(Resource.id))
+        .outerjoin(Progress, and_(col(Progress.resource_id) == col(Resource.id), mine(Progress)))
         .outerjoin(timed, timed.c.resource_id == col(Resource.id))
         .where(
             col(Resource.retired_at).is_(None),
@@ -72,7 +73,7 @@ def _lab_rows(session: Session) -> Any:
         )
         .join(Step, col(Step.id) == col(Lab.step_id))
         .outerjoin(followed, followed.c.id == col(Lab.follows))
-        .outerjoin(LabProgress, col(LabProgress.lab_id) == col(Lab.id))
+        .outerjoin(LabProgress, and_(col(LabProgress.lab_id) == col(Lab.id), mine(LabProgress)))
         .where(
             col(Lab.retired_at).is_(None),
             col(Step.retired_at).is_(None),

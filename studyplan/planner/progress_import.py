@@ -31,6 +31,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, SQLModel, col
 
 from studyplan.db.database import Database
+from studyplan.db.learner_scope import mine
 from studyplan.db.models import Lab, Note, Resource, Step, dump_json
 from studyplan.errors import ProgressImportError
 from studyplan.planner.progress_document import NoteRecord, ProgressDocument
@@ -181,7 +182,7 @@ class _Merge:
         """Update rows of ``table`` by ``key`` (each row carries it as ``b_key``)."""
         if self.apply and rows:
             target = _table(table)
-            statement = update(target).where(target.c[key] == bindparam("b_key"))
+            statement = update(target).where(target.c[key] == bindparam("b_key"), mine(target))
             self.session.execute(statement, rows, execution_options={"synchronize_session": False})
 
     # references ------------------------------------------------------------------------
@@ -294,7 +295,7 @@ class _Merge:
         """Records keyed by ``key``: new ones inserted, a newer ``updated_at`` replaces."""
         records: list[dict[str, Any]] = getattr(self.doc, kind)
         target = _table(table)
-        query = sa_select(target.c[key], *[target.c[f] for f in fields])
+        query = sa_select(target.c[key], *[target.c[f] for f in fields]).where(mine(target))
         local = {r[0]: dict(zip(fields, r[1:], strict=True)) for r in self.rows(query)}
         count = self.summary.counts[kind]
         inserts, updates = [], []
@@ -337,7 +338,7 @@ class _Merge:
     ) -> None:
         """Records identified by ``key`` (their natural key): added when not here yet."""
         target = _table(table)
-        query = sa_select(*[target.c[k] for k in key])
+        query = sa_select(*[target.c[k] for k in key]).where(mine(target))
         seen = {tuple(r) for r in self.rows(query)}
         count = self.summary.counts[kind]
         rows = []
@@ -362,7 +363,9 @@ class _Merge:
     def _timer_sessions(self) -> None:
         """New sessions are added; one still open here that the file has closed is closed."""
         table = _table("study_session")
-        query = sa_select(table.c.id, table.c.resource_id, table.c.started_at, table.c.ended_at)
+        query = sa_select(
+            table.c.id, table.c.resource_id, table.c.started_at, table.c.ended_at
+        ).where(mine(table))
         local = {(r[1], r[2]): (r[0], r[3]) for r in self.rows(query)}
         running = any(ended is None for _, ended in local.values())
         count = self.summary.counts["timer_sessions"]
@@ -397,7 +400,7 @@ class _Merge:
         if record is None:
             return
         table = _table("pace")
-        query = sa_select(table.c.id, table.c.updated_at).order_by(table.c.id)
+        query = sa_select(table.c.id, table.c.updated_at).where(mine(table)).order_by(table.c.id)
         here = self.session.execute(query).first()
         if here is None:
             count.new += 1
@@ -434,7 +437,7 @@ class _NoteMerge:
             col(Note.body),
             col(Note.created_at),
             col(Note.updated_at),
-        )
+        ).where(mine(Note))
         local: dict[tuple[str, Any], Any] = {}
         for row in m.rows(query):
             target = ("resource_id", row[1]) if row[1] is not None else ("step_id", row[2])
@@ -442,7 +445,9 @@ class _NoteMerge:
         versions = _table("note_version")
         kept: dict[int, set[tuple[str, datetime]]] = {}
         for note_id, body, saved_at in m.rows(
-            sa_select(versions.c.note_id, versions.c.body, versions.c.saved_at)
+            sa_select(versions.c.note_id, versions.c.body, versions.c.saved_at).where(
+                mine(versions)
+            )
         ):
             kept.setdefault(note_id, set()).add((body, saved_at))
         inserts: list[dict[str, Any]] = []
@@ -530,7 +535,7 @@ class _NoteMerge:
         m = self.merge
         if not m.apply or not self.new_versions:
             return
-        query = sa_select(col(Note.id), col(Note.resource_id), col(Note.step_id))
+        query = sa_select(col(Note.id), col(Note.resource_id), col(Note.step_id)).where(mine(Note))
         ids: dict[tuple[str, Any], int] = {}
         for note_id, resource_id, step_id in m.rows(query):
             ids[

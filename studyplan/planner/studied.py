@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import and_, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
+from studyplan.db.learner_scope import mine
 from studyplan.db.models import Lab, LabProgress, Progress, Resource, Step, StudySession
 
 
@@ -45,7 +46,7 @@ def _resources(session: Session, within: tuple[datetime, datetime] | None) -> An
     query: Any = (
         sa_select(col(Resource.id), col(Progress.finished_at), status, col(Resource.minutes))
         .join(Step, col(Step.id) == col(Resource.step_id))
-        .outerjoin(Progress, col(Progress.resource_id) == col(Resource.id))
+        .outerjoin(Progress, and_(col(Progress.resource_id) == col(Resource.id), mine(Progress)))
         .where(col(Resource.retired_at).is_(None), col(Step.retired_at).is_(None))
     )
     if within is not None:
@@ -59,7 +60,7 @@ def _labs(session: Session, within: tuple[datetime, datetime] | None) -> Any:
         sa_select(col(LabProgress.passed_at), col(Lab.minutes))
         .select_from(Lab)
         .join(Step, col(Step.id) == col(Lab.step_id))
-        .outerjoin(LabProgress, col(LabProgress.lab_id) == col(Lab.id))
+        .outerjoin(LabProgress, and_(col(LabProgress.lab_id) == col(Lab.id), mine(LabProgress)))
         .where(col(Lab.retired_at).is_(None), col(Step.retired_at).is_(None))
     )
     if within is not None:

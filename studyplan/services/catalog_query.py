@@ -6,12 +6,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import case, func
+from sqlalchemy import and_, case, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from studyplan.catalog.vocabulary import KINDS, PRIMARY_ID
 from studyplan.db.database import Database
+from studyplan.db.learner_scope import mine
 from studyplan.db.models import (
     STATUSES,
     Curriculum,
@@ -221,7 +222,7 @@ def timed_seconds() -> Any:
             col(StudySession.resource_id).label("resource_id"),
             func.sum(col(StudySession.seconds)).label("seconds"),
         )
-        .where(col(StudySession.ended_at).is_not(None))
+        .where(col(StudySession.ended_at).is_not(None), mine(StudySession))
         .group_by(col(StudySession.resource_id))
         .subquery("timed")
     )
@@ -260,7 +261,7 @@ def step_summaries(db: Database, curriculum: str | None = None) -> list[StepSumm
             Resource,
             (col(Resource.step_id) == col(Step.id)) & col(Resource.retired_at).is_(None),
         )
-        .outerjoin(Progress, col(Progress.resource_id) == col(Resource.id))
+        .outerjoin(Progress, and_(col(Progress.resource_id) == col(Resource.id), mine(Progress)))
         .outerjoin(timed, timed.c.resource_id == col(Resource.id))
         .where(col(Step.retired_at).is_(None))
         .group_by(col(Step.id))
@@ -318,7 +319,7 @@ def _lab_counts(session: Session) -> dict[int, _LabCounts]:
                 "minutes_done"
             ),
         )
-        .outerjoin(LabProgress, col(LabProgress.lab_id) == col(Lab.id))
+        .outerjoin(LabProgress, and_(col(LabProgress.lab_id) == col(Lab.id), mine(LabProgress)))
         .where(col(Lab.retired_at).is_(None))
         .group_by(col(Lab.step_id))
     )

@@ -9,6 +9,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from studyplan.db.database import Database
+from studyplan.db.learner_scope import mine
 from studyplan.db.models import (
     Activity,
     Curriculum,
@@ -31,22 +32,22 @@ def change_token(db: Database) -> tuple[Any, ...]:
     full reload is worth doing. It is not a checksum: equal tokens mean "nothing to reload".
     """
     parts = (
-        select(func.max(col(Activity.id))).scalar_subquery(),
-        select(func.max(col(Progress.updated_at))).scalar_subquery(),
-        select(func.count()).select_from(Progress).scalar_subquery(),
-        select(func.max(col(Note.updated_at))).scalar_subquery(),
-        select(func.max(col(NoteVersion.id))).scalar_subquery(),
-        select(func.max(col(StudySession.id))).scalar_subquery(),
+        select(func.max(col(Activity.id))).where(mine(Activity)).scalar_subquery(),
+        select(func.max(col(Progress.updated_at))).where(mine(Progress)).scalar_subquery(),
+        select(func.count()).select_from(Progress).where(mine(Progress)).scalar_subquery(),
+        select(func.max(col(Note.updated_at))).where(mine(Note)).scalar_subquery(),
+        select(func.max(col(NoteVersion.id))).where(mine(NoteVersion)).scalar_subquery(),
+        select(func.max(col(StudySession.id))).where(mine(StudySession)).scalar_subquery(),
         select(func.count())
         .select_from(StudySession)
-        .where(col(StudySession.ended_at).is_(None))
+        .where(col(StudySession.ended_at).is_(None), mine(StudySession))
         .scalar_subquery(),
         select(func.max(col(Curriculum.synced_at))).scalar_subquery(),
         select(func.max(col(Resource.updated_at))).scalar_subquery(),
         select(func.count()).select_from(Resource).scalar_subquery(),
         select(func.max(col(LinkCheck.id))).scalar_subquery(),
-        select(func.max(col(LabAttempt.id))).scalar_subquery(),
-        select(func.max(col(LabProgress.updated_at))).scalar_subquery(),
+        select(func.max(col(LabAttempt.id))).where(mine(LabAttempt)).scalar_subquery(),
+        select(func.max(col(LabProgress.updated_at))).where(mine(LabProgress)).scalar_subquery(),
         select(func.max(col(Lab.updated_at))).scalar_subquery(),
     )
     with db.read() as session:

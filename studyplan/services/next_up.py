@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func
+from sqlalchemy import ColumnElement, and_, func
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from studyplan.db.database import Database
+from studyplan.db.learner_scope import mine
 from studyplan.db.models import Curriculum, Lab, LabProgress, Progress, Resource, Step
 from studyplan.labs.service import LabView, find_lab
 from studyplan.services.catalog_query import find_view
@@ -56,7 +58,7 @@ def next_up(db: Database) -> Suggestion | None:
 def _begun(session: Session) -> Suggestion | None:
     started = (
         select(col(Resource.id), col(Progress.started_at))
-        .join(Progress, col(Progress.resource_id) == col(Resource.id))
+        .join(Progress, and_(col(Progress.resource_id) == col(Resource.id), mine(Progress)))
         .join(Step, col(Step.id) == col(Resource.step_id))
         .where(col(Progress.status) == "in_progress", *_visible())
         .order_by(col(Progress.started_at), col(Step.number), col(Resource.position))
@@ -64,7 +66,7 @@ def _begun(session: Session) -> Suggestion | None:
     )
     lab_started = (
         select(col(Lab.id), col(LabProgress.started_at))
-        .join(LabProgress, col(LabProgress.lab_id) == col(Lab.id))
+        .join(LabProgress, and_(col(LabProgress.lab_id) == col(Lab.id), mine(LabProgress)))
         .join(Step, col(Step.id) == col(Lab.step_id))
         .where(
             col(LabProgress.status) == "started",
@@ -108,7 +110,7 @@ def _first_unfinished(session: Session) -> Suggestion | None:
         )
         .join(Step, col(Step.id) == col(Resource.step_id))
         .join(Curriculum, col(Curriculum.id) == col(Step.curriculum_id))
-        .outerjoin(Progress, col(Progress.resource_id) == col(Resource.id))
+        .outerjoin(Progress, and_(col(Progress.resource_id) == col(Resource.id), mine(Progress)))
         .where(func.coalesce(col(Progress.status), "todo") == "todo", *_visible())
         .order_by(
             col(Curriculum.position), col(Step.number), col(Resource.position), col(Resource.id)
@@ -134,7 +136,7 @@ def _first_unfinished(session: Session) -> Suggestion | None:
 def _lab_ready() -> Any:
     """The first lab, in study order, whose resource is finished and which is not passed."""
     follows = Resource.__table__.alias("follows")  # type: ignore[attr-defined]
-    followed = Progress.__table__.alias("followed")  # type: ignore[attr-defined]
+    followed = aliased(Progress, name="followed")
     return (
         select(
             col(Lab.id),
@@ -145,10 +147,10 @@ def _lab_ready() -> Any:
         .join(Step, col(Step.id) == col(Lab.step_id))
         .join(Curriculum, col(Curriculum.id) == col(Step.curriculum_id))
         .join(follows, follows.c.id == col(Lab.follows))
-        .join(followed, followed.c.resource_id == follows.c.id)
-        .outerjoin(LabProgress, col(LabProgress.lab_id) == col(Lab.id))
+        .join(followed, and_(col(followed.resource_id) == follows.c.id, mine(followed)))
+        .outerjoin(LabProgress, and_(col(LabProgress.lab_id) == col(Lab.id), mine(LabProgress)))
         .where(
-            followed.c.status.in_(("done", "skipped")),
+            col(followed.status).in_(("done", "skipped")),
             func.coalesce(col(LabProgress.status), "") != "passed",
             col(Lab.retired_at).is_(None),
             col(Step.retired_at).is_(None),

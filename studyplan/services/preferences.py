@@ -5,13 +5,14 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from studyplan.db.database import Database
+from studyplan.db.learner_scope import find_own
 from studyplan.db.models import Preference
 
 
 def get_preference(db: Database, key: str, default: str = "") -> str:
     """The remembered value of ``key``, or ``default``."""
     with db.read() as session:
-        row = session.get(Preference, key)
+        row = find_own(session, Preference, key=key)
         return row.value if row else default
 
 
@@ -19,7 +20,7 @@ def set_preference(db: Database, key: str, value: str) -> None:
     """Remember ``value`` for ``key``."""
 
     def work(session: Session) -> None:
-        row = session.get(Preference, key) or Preference(key=key)
+        row = find_own(session, Preference, key=key) or Preference(key=key)
         row.value = value
         session.add(row)
 

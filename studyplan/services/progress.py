@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from studyplan.db.database import Database
+from studyplan.db.learner_scope import find_own
 from studyplan.db.models import STATUSES, Activity, Progress, utcnow
 from studyplan.errors import UsageError
 from studyplan.services.catalog_query import find_view
@@ -46,7 +47,7 @@ def apply_status(
 ) -> StatusChange:
     """Write the status change for ``view`` inside the caller's transaction."""
     now = utcnow()
-    row = session.get(Progress, view.id) or Progress(resource_id=view.id)
+    row = find_own(session, Progress, resource_id=view.id) or Progress(resource_id=view.id)
     before = row.status
     if before == status and (status != "skipped" or row.skip_reason == reason):
         return StatusChange(view, before, status)

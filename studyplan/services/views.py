@@ -9,11 +9,12 @@ from datetime import datetime
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Select, func, literal
+from sqlalchemy import Select, and_, func, literal
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from studyplan.catalog.vocabulary import PRIMARY_ID
+from studyplan.db.learner_scope import mine
 from studyplan.db.models import Curriculum, Note, Progress, Resource, Step
 
 
@@ -128,8 +129,8 @@ def resource_table(*within: Any, include_retired: bool = False) -> Any:
         )
         .join(Step, col(Step.id) == col(Resource.step_id))
         .join(Curriculum, col(Curriculum.id) == col(Step.curriculum_id))
-        .outerjoin(Progress, col(Progress.resource_id) == col(Resource.id))
-        .outerjoin(Note, col(Note.resource_id) == col(Resource.id))
+        .outerjoin(Progress, and_(col(Progress.resource_id) == col(Resource.id), mine(Progress)))
+        .outerjoin(Note, and_(col(Note.resource_id) == col(Resource.id), mine(Note)))
         .where(*within)
     )
     if not include_retired:

@@ -42,6 +42,7 @@ def open_workspace(
         settings.busy_timeout_seconds,
         settings.backups_keep,
         on_wait=on_wait,
+        learner=settings.learner_name,
     )
     db.on_wait = on_wait
     db.on_warning = on_warning

@@ -19,6 +19,7 @@ import pytest
 from sqlmodel import Session, col, select
 
 from studyplan.db.database import Database
+from studyplan.db.learner_scope import find_own
 from studyplan.db.models import Lab, LabProgress, Progress, Resource, Step
 from studyplan.planner.exports import ExportContext, renderer
 from studyplan.planner.exports.html import render
@@ -137,7 +138,7 @@ def _finished(db: Database, rid: str, status: str, at: datetime) -> None:
     set_status(db, rid, status)
 
     def work(session: Session) -> None:
-        row = session.get(Progress, rid)
+        row = find_own(session, Progress, resource_id=rid)
         assert row is not None
         row.started_at = row.finished_at = at
         session.add(row)

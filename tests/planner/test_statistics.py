@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from studyplan.db.database import Database
+from studyplan.db.learner_scope import find_own
 from studyplan.db.models import Progress
 from studyplan.planner.service import build_plan, set_pace
 from studyplan.planner.statistics import (
@@ -26,7 +27,7 @@ NOW = datetime(2027, 3, 10, 20, 0, tzinfo=UTC)  # a Wednesday
 
 def _finished(db: Database, rid: str, status: str, at: datetime) -> None:
     def work(session: Session) -> None:
-        row = session.get(Progress, rid) or Progress(resource_id=rid)
+        row = find_own(session, Progress, resource_id=rid) or Progress(resource_id=rid)
         row.status, row.started_at, row.finished_at = status, at, at
         session.add(row)
 

@@ -12,6 +12,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from studyplan.db.database import Database
+from studyplan.db.learner_scope import find_own
 from studyplan.db.models import Progress, Resource, Step, StudySession
 from studyplan.planner.service import set_pace
 
@@ -40,7 +41,9 @@ def seed_finished(db: Database, finished: dict[str, datetime], status: str = "do
 
     def work(session: Session) -> None:
         for resource_id, moment in finished.items():
-            row = session.get(Progress, resource_id) or Progress(resource_id=resource_id)
+            row = find_own(session, Progress, resource_id=resource_id) or Progress(
+                resource_id=resource_id
+            )
             row.status = status
             at = moment.astimezone(UTC)
             row.started_at = at - timedelta(hours=1)
@@ -54,7 +57,9 @@ def seed_in_progress(db: Database, resource_id: str, moment: datetime) -> None:
     """Mark a resource in progress since ``moment``."""
 
     def work(session: Session) -> None:
-        row = session.get(Progress, resource_id) or Progress(resource_id=resource_id)
+        row = find_own(session, Progress, resource_id=resource_id) or Progress(
+            resource_id=resource_id
+        )
         row.status = "in_progress"
         row.started_at = moment.astimezone(UTC)
         session.add(row)

@@ -156,3 +156,55 @@ def test_the_pace_table_comes_and_goes_with_revision_0008(home: Path, settings: 
         assert "pace" in tables
     assert get_resource(upgraded, "intro-video").status == "done"
     upgraded.dispose()
+
+
+def test_revision_0010_gives_single_user_rows_to_the_default_learner(
+    home: Path, settings: Settings
+) -> None:
+    """A database of one learner, made before learners existed, is theirs after 0010 (the
+    learner studyplan opens it for), with nothing lost; the downgrade keeps it too."""
+    from studyplan.services.notes import note_history, save_note
+    from studyplan.services.preferences import set_preference
+    from studyplan.services.progress import set_status
+    from studyplan.services.timer import stop_timer, toggle_timer
+
+    db = open_workspace(settings)
+    file = db.file
+    assert file is not None
+    set_status(db, "backprop-post", "done")
+    save_note(db, "intro-video", "first")
+    save_note(db, "intro-video", "second")
+    toggle_timer(db, "intro-video")
+    stop_timer(db)
+    set_preference(db, "theme", "nord")
+    migrate.downgrade(db.base_engine, "0009")
+    db.dispose()
+    with sqlite3.connect(file) as conn:
+        columns = {r[1] for r in conn.execute("PRAGMA table_info(progress)")}
+        assert "learner" not in columns
+        counts = {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in OWNED}
+
+    mine = settings.with_values(learner="ada")
+    upgraded = open_workspace(mine)
+    assert upgraded.learner == "ada"
+    assert get_resource(upgraded, "backprop-post").status == "done"
+    assert [body for _, body in note_history(upgraded, "intro-video")] == ["first"]
+    with sqlite3.connect(file) as conn:
+        for table, count in counts.items():
+            rows = conn.execute(f"SELECT learner, COUNT(*) FROM {table} GROUP BY learner")
+            assert dict(rows.fetchall()) == ({"ada": count} if count else {}), table
+        assert conn.execute("SELECT name FROM learner").fetchall() == [("ada",)]
+    # another learner on the same file sees none of it
+    other = open_workspace(settings.with_values(learner="bob"))
+    assert get_resource(other, "backprop-post").status == "todo"
+    assert get_note(other, "intro-video") is None
+    other.dispose()
+    # the search index still holds the note (the note triggers were rebuilt with the table)
+    from studyplan.services.search import search
+
+    save_note(upgraded, "intro-video", "third")
+    assert [v.id for v in search(upgraded, "third")] == ["intro-video"]
+    upgraded.dispose()
+
+
+OWNED = ("progress", "note", "note_version", "activity", "study_session", "preference")

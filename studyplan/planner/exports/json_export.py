@@ -22,6 +22,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 from studyplan import __version__, clock
+from studyplan.db.learner_scope import mine
 from studyplan.db.models import (
     Activity,
     Curriculum,
@@ -242,14 +243,18 @@ def _labs(session: Session) -> list[dict[str, Any]]:
 
 
 def _progress(session: Session) -> list[dict[str, Any]]:
-    query = sa_select(
-        col(Progress.resource_id),
-        col(Progress.status),
-        col(Progress.started_at),
-        col(Progress.finished_at),
-        col(Progress.skip_reason),
-        col(Progress.updated_at),
-    ).order_by(col(Progress.resource_id))
+    query = (
+        sa_select(
+            col(Progress.resource_id),
+            col(Progress.status),
+            col(Progress.started_at),
+            col(Progress.finished_at),
+            col(Progress.skip_reason),
+            col(Progress.updated_at),
+        )
+        .where(mine(Progress))
+        .order_by(col(Progress.resource_id))
+    )
     return [
         {
             "resource_id": r[0],
@@ -264,15 +269,19 @@ def _progress(session: Session) -> list[dict[str, Any]]:
 
 
 def _lab_progress(session: Session) -> list[dict[str, Any]]:
-    query = sa_select(
-        col(LabProgress.lab_id),
-        col(LabProgress.status),
-        col(LabProgress.started_at),
-        col(LabProgress.passed_at),
-        col(LabProgress.hints_shown),
-        col(LabProgress.solution_seen),
-        col(LabProgress.updated_at),
-    ).order_by(col(LabProgress.lab_id))
+    query = (
+        sa_select(
+            col(LabProgress.lab_id),
+            col(LabProgress.status),
+            col(LabProgress.started_at),
+            col(LabProgress.passed_at),
+            col(LabProgress.hints_shown),
+            col(LabProgress.solution_seen),
+            col(LabProgress.updated_at),
+        )
+        .where(mine(LabProgress))
+        .order_by(col(LabProgress.lab_id))
+    )
     return [
         {
             "lab_id": r[0],
@@ -291,18 +300,25 @@ def _notes(session: Session) -> list[dict[str, Any]]:
     versions: dict[int, list[dict[str, Any]]] = defaultdict(list)
     version_query = sa_select(
         col(NoteVersion.note_id), col(NoteVersion.body), col(NoteVersion.saved_at)
-    ).order_by(col(NoteVersion.note_id), col(NoteVersion.saved_at), col(NoteVersion.body))
+    ).where(mine(NoteVersion))
+    version_query = version_query.order_by(
+        col(NoteVersion.note_id), col(NoteVersion.saved_at), col(NoteVersion.body)
+    )
     for note_id, body, saved_at in _rows(session, version_query):
         versions[note_id].append({"body": body, "saved_at": iso(saved_at)})
-    query = sa_select(
-        col(Note.id),
-        col(Note.resource_id),
-        col(Step.curriculum_id),
-        col(Step.number),
-        col(Note.body),
-        col(Note.created_at),
-        col(Note.updated_at),
-    ).outerjoin(Step, col(Step.id) == col(Note.step_id))
+    query = (
+        sa_select(
+            col(Note.id),
+            col(Note.resource_id),
+            col(Step.curriculum_id),
+            col(Step.number),
+            col(Note.body),
+            col(Note.created_at),
+            col(Note.updated_at),
+        )
+        .outerjoin(Step, col(Step.id) == col(Note.step_id))
+        .where(mine(Note))
+    )
     notes = [
         {
             "resource_id": r[1],
@@ -325,18 +341,22 @@ def _note_key(note: dict[str, Any]) -> tuple[int, str, int]:
 
 
 def _activity(session: Session) -> list[dict[str, Any]]:
-    query = sa_select(
-        col(Activity.resource_id),
-        col(Activity.from_status),
-        col(Activity.to_status),
-        col(Activity.reason),
-        col(Activity.at),
-    ).order_by(
-        col(Activity.at),
-        col(Activity.resource_id),
-        col(Activity.from_status),
-        col(Activity.to_status),
-        col(Activity.reason),
+    query = (
+        sa_select(
+            col(Activity.resource_id),
+            col(Activity.from_status),
+            col(Activity.to_status),
+            col(Activity.reason),
+            col(Activity.at),
+        )
+        .where(mine(Activity))
+        .order_by(
+            col(Activity.at),
+            col(Activity.resource_id),
+            col(Activity.from_status),
+            col(Activity.to_status),
+            col(Activity.reason),
+        )
     )
     return [
         {"resource_id": r[0], "from": r[1], "to": r[2], "reason": r[3], "at": iso(r[4])}
@@ -345,12 +365,16 @@ def _activity(session: Session) -> list[dict[str, Any]]:
 
 
 def _timer_sessions(session: Session) -> list[dict[str, Any]]:
-    query = sa_select(
-        col(StudySession.resource_id),
-        col(StudySession.started_at),
-        col(StudySession.ended_at),
-        col(StudySession.seconds),
-    ).order_by(col(StudySession.started_at), col(StudySession.resource_id))
+    query = (
+        sa_select(
+            col(StudySession.resource_id),
+            col(StudySession.started_at),
+            col(StudySession.ended_at),
+            col(StudySession.seconds),
+        )
+        .where(mine(StudySession))
+        .order_by(col(StudySession.started_at), col(StudySession.resource_id))
+    )
     return [
         {"resource_id": r[0], "started_at": iso(r[1]), "ended_at": iso(r[2]), "seconds": r[3]}
         for r in _rows(session, query)
@@ -358,13 +382,17 @@ def _timer_sessions(session: Session) -> list[dict[str, Any]]:
 
 
 def _lab_attempts(session: Session) -> list[dict[str, Any]]:
-    query = sa_select(
-        col(LabAttempt.lab_id),
-        col(LabAttempt.at),
-        col(LabAttempt.passed),
-        col(LabAttempt.failing),
-        col(LabAttempt.duration_ms),
-    ).order_by(col(LabAttempt.at), col(LabAttempt.lab_id))
+    query = (
+        sa_select(
+            col(LabAttempt.lab_id),
+            col(LabAttempt.at),
+            col(LabAttempt.passed),
+            col(LabAttempt.failing),
+            col(LabAttempt.duration_ms),
+        )
+        .where(mine(LabAttempt))
+        .order_by(col(LabAttempt.at), col(LabAttempt.lab_id))
+    )
     return [
         {
             "lab_id": r[0],
@@ -378,13 +406,17 @@ def _lab_attempts(session: Session) -> list[dict[str, Any]]:
 
 
 def _pace(session: Session) -> dict[str, Any] | None:
-    query = sa_select(
-        col(Pace.minutes_per_day),
-        col(Pace.hours_per_week),
-        col(Pace.days),
-        col(Pace.start),
-        col(Pace.updated_at),
-    ).order_by(col(Pace.id))
+    query = (
+        sa_select(
+            col(Pace.minutes_per_day),
+            col(Pace.hours_per_week),
+            col(Pace.days),
+            col(Pace.start),
+            col(Pace.updated_at),
+        )
+        .where(mine(Pace))
+        .order_by(col(Pace.id))
+    )
     row = session.execute(query).first()
     if row is None:
         return None
