@@ -4,7 +4,7 @@ Startup compares the database's revision with :data:`HEAD` and imports Alembic o
 database is behind. A test checks these against the scripts in ``migrations/versions``.
 """
 
-KNOWN = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
+KNOWN = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009")
 """Every revision, oldest first."""
 
 HEAD = KNOWN[-1]
