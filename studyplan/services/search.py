@@ -69,27 +69,41 @@ def _split_marks(char: str) -> tuple[str, str]:
 FOLD = _fold_table()
 
 
+RANKED = ("sqlite", "postgresql")
+"""The databases whose search is ranked by a full-text index; others match with LIKE."""
+
+
 def search(db: Database, query: str, limit: int = 50) -> list[ResourceView]:
     """Resources matching every word of ``query`` (prefix match), best first."""
     words = _WORD.findall(query.lower())
     if not words:
         return []
-    dialect = db.engine.dialect.name
-    if dialect not in ("sqlite", "postgresql"):
+    if db.engine.dialect.name not in RANKED:
         return _search_like(db, words, limit)
     with db.read() as session:
-        if dialect == "sqlite":
-            match = " ".join(f'"{w}"*' for w in words)
-            found = session.execute(_SQLITE_IDS, {"match": match, "limit": limit})
-            ids = [r[0] for r in found]
-        else:
-            ids = _postgres_ids(session, words, limit)
+        ids = _ranked_ids(session, words, limit)
         if not ids:
             return []
         table = resource_table(step_of(ids))
         views = to_views(session.execute(view_select(table).where(table.c.id.in_(ids))))
     order = {rid: i for i, rid in enumerate(ids)}
     return sorted(views, key=lambda v: order[v.id])
+
+
+def ranked_ids(db: Database, query: str, limit: int = 50) -> list[str]:
+    """The ids of what :func:`search` finds on a database in :data:`RANKED`, best first,
+    without reading the resources themselves (or their step positions)."""
+    with db.read() as session:
+        return _ranked_ids(session, _WORD.findall(query.lower()), limit)
+
+
+def _ranked_ids(session: Session, words: list[str], limit: int) -> list[str]:
+    if not words:
+        return []
+    if session.get_bind().dialect.name == "sqlite":
+        match = " ".join(f'"{w}"*' for w in words)
+        return [r[0] for r in session.execute(_SQLITE_IDS, {"match": match, "limit": limit})]
+    return _postgres_ids(session, words, limit)
 
 
 def tsquery_terms(words: list[str]) -> list[str]:
@@ -111,8 +125,8 @@ def _postgres_ids(session: Session, words: list[str], limit: int) -> list[str]:
     """Resource ids ranked by ts_rank over the resource's words and the learner's note.
 
     The note is joined through the ``Note`` entity, so that a note belongs to whoever the
-    session's criteria say. Candidates come from the GIN indexes (the resources or notes
-    holding the longest term); the whole query then filters and ranks them.
+    session's criteria say. Candidates come from the GIN indexes; the whole query then
+    filters and ranks them.
     """
     terms = tsquery_terms(words)
     if not terms:
@@ -126,7 +140,7 @@ def _postgres_ids(session: Session, words: list[str], limit: int) -> list[str]:
         .join(Curriculum, col(Curriculum.id) == col(Step.curriculum_id))
         .outerjoin(Note, col(Note.resource_id) == col(Resource.id))
         .where(col(Resource.retired_at).is_(None), col(Step.retired_at).is_(None))
-        .where(col(Resource.id).in_(_candidates(max(terms, key=len))))
+        .where(col(Resource.id).in_(_candidates(terms)))
         .where(document.op("@@")(query))
         .order_by(
             rank.desc(),
@@ -141,15 +155,16 @@ def _postgres_ids(session: Session, words: list[str], limit: int) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def _candidates(term: str) -> Any:
-    """Ids of the resources whose own words or whose note hold ``term`` (GIN index scans):
-    every match holds each term somewhere, so this narrows without losing any."""
-    query = sa_func.to_tsquery(_SIMPLE, term)
+def _candidates(terms: list[str]) -> Any:
+    """Ids of the resources that hold every term in their own words, or whose note holds
+    one of them: every match is one or the other, and each is one GIN index scan."""
+    every = sa_func.to_tsquery(_SIMPLE, " & ".join(terms))
+    some = sa_func.to_tsquery(_SIMPLE, " | ".join(terms))
     own: Select[Any] = (
-        sa_select(col(Resource.id)).where(_RESOURCE_WORDS.op("@@")(query)).correlate(None)
+        sa_select(col(Resource.id)).where(_RESOURCE_WORDS.op("@@")(every)).correlate(None)
     )
     noted: Select[Any] = (
-        sa_select(col(Note.resource_id)).where(_NOTE_WORDS.op("@@")(query)).correlate(None)
+        sa_select(col(Note.resource_id)).where(_NOTE_WORDS.op("@@")(some)).correlate(None)
     )
     return union(own, noted)
 
