@@ -19,13 +19,25 @@ config = context.config
 target_metadata = SQLModel.metadata
 
 FTS_TABLE_PREFIX = "resource_fts"
+SEARCH_COLUMN = "search_vector"
+"""PostgreSQL's generated tsvector column on resource and note (revision 0009)."""
+SEARCH_INDEXES = {"ix_resource_search_vector", "ix_note_search_vector"}
 
 
 def include_object(
     obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
 ) -> bool:
-    """Leave the SQLite full-text index (not a model) out of comparisons."""
-    return not (type_ == "table" and name is not None and name.startswith(FTS_TABLE_PREFIX))
+    """Leave the full-text indexes (SQLite's FTS5 table, PostgreSQL's tsvector columns and
+    their GIN indexes: no model has them) out of comparisons."""
+    if name is None:
+        return True
+    if type_ == "table":
+        return not name.startswith(FTS_TABLE_PREFIX)
+    if type_ == "column":
+        return name != SEARCH_COLUMN
+    if type_ == "index":
+        return name not in SEARCH_INDEXES
+    return True
 
 
 def run_migrations_online() -> None:
