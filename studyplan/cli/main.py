@@ -19,6 +19,7 @@ from studyplan import __version__
 from studyplan.cli import (
     catalog_cmds,
     export_cmds,
+    group_cmds,
     import_cmds,
     lab_cmds,
     links_cmd,
@@ -83,6 +84,7 @@ app.command("import-progress")(import_cmds.import_progress)
 app.add_typer(catalog_cmds.app, name="catalog")
 app.add_typer(links_cmd.app, name="links")
 app.add_typer(lab_cmds.app, name="lab")
+app.add_typer(group_cmds.app, name="group")
 
 
 OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})

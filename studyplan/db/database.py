@@ -63,6 +63,10 @@ class Database:
         if learner:
             self.use_learner(learner)
         self._backup_checked = False
+        self._seated = False
+        self.group_member = False
+        """Whether this connection is a group member's login role (PostgreSQL): the catalog
+        is the organiser's to change."""
         self.created_now = False
         """Whether this process created the database (a new, empty file needs no copy)."""
 
@@ -71,6 +75,7 @@ class Database:
         if self.learner and learner != self.learner and not self.is_sqlite:
             self.base_engine.dispose()  # server connections were told the old learner
         self.learner = learner
+        self._seated = False
         self.engine = self.base_engine.execution_options(learner=learner)
         self._writer = self._write_engine(self.engine)
 
@@ -106,8 +111,12 @@ class Database:
         except OperationalError as exc:
             raise explain(exc, self.display, self.file, writing=False) from None
 
-    def write(self, work: Callable[[Session], T]) -> T:
+    def write(self, work: Callable[[Session], T], as_learner: bool = True) -> T:
         """Run ``work`` in one transaction, committed on success.
+
+        ``as_learner``: the work writes the learner's own rows, so the learner's row is made
+        first if it is missing (a learner exists from their first change on). Catalog and
+        group work pass False.
 
         One retry policy for every backend. SQLite: a write starts with ``BEGIN IMMEDIATE``;
         while another process holds the lock, wait and retry (calling ``on_wait``).
@@ -129,8 +138,13 @@ class Database:
             attempt += 1
             try:
                 with Session(self._writer, expire_on_commit=False) as session:
+                    if as_learner and not self._seated:
+                        from studyplan.db.learners import ensure_seat
+
+                        ensure_seat(session, self.learner)
                     result = work(session)
                     session.commit()
+                    self._seated = self._seated or as_learner
                     return result
             except DBAPIError as exc:
                 kind = retry_kind(exc)

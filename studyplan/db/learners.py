@@ -39,27 +39,28 @@ def role_learner(db: Database) -> str | None:
 def take_seat(db: Database, wanted: str) -> None:
     """Make ``db`` work as its learner: a group member's role decides, else ``wanted``.
 
-    The learner's row is created if it is missing (a new database, a new learner name),
-    unless the database is read-only.
+    The learner's row is made by their first change (:meth:`Database.write`), so that an
+    organiser who only looks at the group does not become a learner.
     """
     member = role_learner(db)
     if member is not None:
         db.use_learner(member)
-        return
-    if not wanted:
+        db.group_member = True
         return
     db.use_learner(wanted)
     with db.read() as session:
         row = session.get(Learner, wanted)
-    if row is not None:
-        if row.removed_at is not None:
-            raise DatabaseError(
-                f"the learner '{wanted}' was removed from the group on {row.removed_at:%Y-%m-%d}; "
-                "ask the organiser to add them again, or set 'learner' to another name"
-            )
-        return
-    if db.read_only:
+    if row is not None and row.removed_at is not None:
+        raise DatabaseError(
+            f"the learner '{wanted}' was removed from the group on {row.removed_at:%Y-%m-%d}; "
+            "ask the organiser to add them again, or set 'learner' to another name"
+        )
+
+
+def ensure_seat(session: Session, learner: str) -> None:
+    """Inside a write: the learner's row, made if missing (by whichever process is first)."""
+    if not learner or session.get(Learner, learner) is not None:
         return
     table = Learner.__table__  # type: ignore[attr-defined]
-    row_values = {"name": wanted, "share_notes": False, "created_at": utcnow()}
-    db.write(lambda session: insert_or_ignore(session, table, [row_values]))
+    row = {"name": learner, "share_notes": False, "created_at": utcnow()}
+    insert_or_ignore(session, table, [row])

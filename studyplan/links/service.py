@@ -261,4 +261,4 @@ def apply_redirects(db: Database, dry_run: bool = False) -> list[RedirectChange]
             session.add(resource)
         return changes
 
-    return db.write(work)
+    return db.write(work, as_learner=False)

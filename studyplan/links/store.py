@@ -30,7 +30,7 @@ def save_results(db: Database, results: Iterable[LinkResult]) -> int:
     """Store every result that was not reused from the cache, in one transaction."""
     rows = [_row(r) for r in results if not r.cached]
     if rows:
-        db.write(lambda session: session.execute(insert(LinkCheck), rows))
+        db.write(lambda session: session.execute(insert(LinkCheck), rows), as_learner=False)
     return len(rows)
 
 

@@ -98,4 +98,6 @@ def import_catalog(db: Database, path: Path) -> SyncReport:
     if clashes:
         raise CatalogInvalid(document.issues(clashes))
     sha = hashlib.sha256(document.raw).hexdigest()
-    return db.write(lambda session: sync_catalog(session, spec, resolved, sha, spec.slug))
+    return db.write(
+        lambda session: sync_catalog(session, spec, resolved, sha, spec.slug), as_learner=False
+    )

@@ -76,7 +76,7 @@ def add_resource(
         session.flush()
         return find_view(session, rid)
 
-    return db.write(work)
+    return db.write(work, as_learner=False)
 
 
 def _checked(url: str, title: str, kind: str, minutes: int) -> tuple[str, str]:

@@ -46,6 +46,13 @@ def open_workspace(
     )
     db.on_wait = on_wait
     db.on_warning = on_warning
+    if on_warning is not None:
+        _warn_if_password_exposed(settings, on_warning)
+    if db.group_member:  # the organiser keeps the group's catalog; the learner their choice
+        sync = False
+        from studyplan.services.group import sync_share_notes
+
+        sync_share_notes(db, settings.share_notes)
     if sync:
         try:
             ensure_catalog_synced(db, settings.catalog_path)
@@ -110,4 +117,27 @@ def sync_file(
             return SyncReport(curriculum_id)
         return sync_catalog(session, spec, path, digest, curriculum_id)
 
-    return db.write(work)
+    return db.write(work, as_learner=False)
+
+
+def _warn_if_password_exposed(settings: Settings, warn: WarnCallback) -> None:
+    """A settings file holding a database password must be the learner's alone (0600)."""
+    import stat
+
+    source = Path(settings.source) if settings.source else None
+    if source is None or not settings.database_url or "@" not in settings.database_url:
+        return
+    from sqlalchemy.engine import make_url
+
+    try:
+        if not make_url(settings.database_url).password:
+            return
+        mode = source.stat().st_mode
+        in_file = "database_url" in source.read_text(encoding="utf-8")
+    except (OSError, ValueError, UnicodeDecodeError):
+        return
+    if in_file and mode & (stat.S_IRWXG | stat.S_IRWXO):
+        warn(
+            f"{source} holds a database password and other users can read it; "
+            f"make it yours alone: chmod 600 '{source}'"
+        )
