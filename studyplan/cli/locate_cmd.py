@@ -10,9 +10,11 @@ from studyplan.db.engine import display_url
 
 
 def locate(ctx: typer.Context, json_: bool = JSON_OPTION) -> None:
-    """Show where the database, catalog, settings, backups and lab workspace are.
+    """Show where the database, catalog, settings, backups and lab workspace are, and who
+    the learner is.
 
-    A database URL is shown with its password hidden.
+    A database URL is shown with its password hidden. On a group's PostgreSQL server the
+    login role decides the learner, whatever the setting says.
     """
     s = settings(ctx)
     places = {
@@ -22,6 +24,7 @@ def locate(ctx: typer.Context, json_: bool = JSON_OPTION) -> None:
         "backups": str(paths.backups_dir()),
         "labs": str(paths.lab_workspace()),
         "migrations": str(paths.migrations_dir()),
+        "learner": s.learner_name,
     }
     if json_:
         print_json(places)

@@ -167,7 +167,7 @@ def _require_postgres(db: Database, what: str) -> None:
 def init_group(db: Database) -> str:
     """Create or refresh the group's roles, grants, policies and status function."""
     _require_postgres(db, "'group init'")
-    _check_server(db)
+    check_server(db)
     body = status_sql("postgresql", "since")
 
     def work(session: Session) -> None:
@@ -177,13 +177,14 @@ def init_group(db: Database) -> str:
     return db.display
 
 
-def _check_server(db: Database) -> None:
+def check_server(db: Database, minimum: int = group_schema.MIN_SERVER_VERSION) -> None:
+    """Refuse, in one line, a PostgreSQL server older than ``minimum`` (server_version_num)."""
     with db.read() as session:
         version = int(session.execute(text("SHOW server_version_num")).scalar_one())
-    if version < group_schema.MIN_SERVER_VERSION:
+    if version < minimum:
         raise DatabaseError(
             f"{db.display} runs PostgreSQL {version // 10000}; studyplan groups need "
-            f"PostgreSQL {group_schema.MIN_SERVER_VERSION // 10000} or newer"
+            f"PostgreSQL {minimum // 10000} or newer: upgrade the server"
         )
 
 
