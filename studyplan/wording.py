@@ -5,6 +5,8 @@ Status marks and words, link-health marks and words, durations, and what "finish
 
 from __future__ import annotations
 
+from datetime import datetime, tzinfo
+
 STATUS_MARK = {"todo": "[ ]", "in_progress": "[~]", "done": "[x]", "skipped": "[-]"}
 """The mark of each status in listings (``studyplan list`` and the interface's table)."""
 
@@ -73,3 +75,23 @@ def elapsed_text(seconds: float) -> str:
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def ago_text(moment: datetime | None, now: datetime, tz: tzinfo) -> str:
+    """How long ago ``moment`` was: ``just now``, ``5 min ago``, ``2 h ago``, ``3 days ago``;
+    from a week on (or for a moment after ``now``), its date in ``tz``: ``03 Mar``, with the
+    year if it is not ``now``'s (``28 Dec 2024``); ``never`` for None."""
+    if moment is None:
+        return "never"
+    seconds = (now - moment).total_seconds()
+    if -60 < seconds < 60:
+        return "just now"
+    if 0 < seconds < 3600:
+        return f"{int(seconds // 60)} min ago"
+    if 0 < seconds < 86400:
+        return f"{int(seconds // 3600)} h ago"
+    if 0 < seconds < 7 * 86400:
+        days = int(seconds // 86400)
+        return f"{days} day{'s' * (days != 1)} ago"
+    local = moment.astimezone(tz)
+    return f"{local:%d %b}" if local.year == now.astimezone(tz).year else f"{local:%d %b %Y}"

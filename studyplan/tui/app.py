@@ -32,6 +32,7 @@ from studyplan.services.timer import stop_timer
 from studyplan.settings import Settings
 from studyplan.tui.bindings import (
     APP_BINDINGS,
+    GROUP_BINDINGS,
     LAB_BINDINGS,
     MAIN_BINDINGS,
     PLAN_BINDINGS,
@@ -364,6 +365,7 @@ class StudyplanApp(App[None]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Textual's commands plus one per key of studyplan where the learner is."""
+        from studyplan.tui.screens.group_screen import GroupScreen
         from studyplan.tui.screens.lab_screen import LabScreen
         from studyplan.tui.screens.plan_screen import PlanScreen
         from studyplan.tui.screens.stats_screen import StatsScreen
@@ -378,6 +380,8 @@ class StudyplanApp(App[None]):
             screen_bindings, target = PLAN_BINDINGS, screen
         elif isinstance(screen, StatsScreen):
             screen_bindings, target = STATS_BINDINGS, screen
+        elif isinstance(screen, GroupScreen):
+            screen_bindings, target = GROUP_BINDINGS, screen
         else:
             screen_bindings, target = MAIN_BINDINGS, self.main_screen
         for binding in [*screen_bindings, *APP_BINDINGS[:2]]:

@@ -95,6 +95,13 @@ MAIN_BINDINGS: list[Binding] = [
         tooltip="Show the statistics: active days, hours per week, burndown, steps",
     ),
     Binding(
+        "m",
+        "group",
+        "Group",
+        id="group",
+        tooltip="Show the study group: where each learner stands, refreshed live",
+    ),
+    Binding(
         "left_square_bracket",
         "previous_step",
         "Previous step",
@@ -227,6 +234,11 @@ STATS_BINDINGS: list[Binding] = [
 ]
 """Keys of the statistics screen (the arrows and page keys scroll it)."""
 
+GROUP_BINDINGS: list[Binding] = [
+    Binding("escape", "back", "Back", id="group_back", tooltip="Go back to the steps"),
+]
+"""Keys of the group screen (the arrows and page keys scroll the table)."""
+
 NOTE_BINDINGS: list[Binding] = [
     Binding("escape", "leave", "Leave note", id="leave_note", tooltip="Save and leave the note"),
 ]
@@ -242,6 +254,7 @@ def all_bindings() -> Iterable[tuple[str, Binding]]:
         ("Lab", LAB_BINDINGS),
         ("Plan", PLAN_BINDINGS),
         ("Statistics", STATS_BINDINGS),
+        ("Group", GROUP_BINDINGS),
         ("App", APP_BINDINGS),
     ):
         for binding in bindings:
@@ -253,10 +266,11 @@ SCOPES: tuple[frozenset[str], ...] = (
     frozenset({"Lab", "App"}),
     frozenset({"Plan", "Move", "App"}),
     frozenset({"Statistics", "App"}),
+    frozenset({"Group", "App"}),
 )
 """Groups of bindings that can be active together (one screen and the app's keys): a key
-may serve one binding per screen, as ``escape`` goes back from the lab, the plan and the
-statistics."""
+may serve one binding per screen, as ``escape`` goes back from the lab, the plan, the
+statistics and the group."""
 
 
 def effective_keys(binding: Binding, keymap: dict[str, str]) -> str:

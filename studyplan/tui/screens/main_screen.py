@@ -54,6 +54,9 @@ FOOTER_ROOM = 90
 """From this width the footer also shows the keys of the plan and the statistics (below it,
 they would push help and quit out of sight; the help screen and the palette list them)."""
 
+GROUP_FOOTER_ROOM = 100
+"""From this width the footer also shows the group's key."""
+
 
 class MainScreen(Screen[None]):
     """Header, steps sidebar, resource table, detail pane with note, footer."""
@@ -64,6 +67,7 @@ class MainScreen(Screen[None]):
         (0, "-narrow"),
         (64, "-normal"),
         (FOOTER_ROOM, "-roomy"),
+        (GROUP_FOOTER_ROOM, "-spacious"),
         (150, "-wide"),
     ]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]  # noqa: RUF012
@@ -462,6 +466,10 @@ class MainScreen(Screen[None]):
         """Show the statistics."""
         self.open_stats()
 
+    def action_group(self) -> None:
+        """Show the study group."""
+        self.open_group()
+
     @work(exclusive=True, group="open-plan", exit_on_error=False)
     async def open_plan(self) -> None:
         """Show the study plan once it is built (in a thread); coming back reloads the step."""
@@ -491,6 +499,19 @@ class MainScreen(Screen[None]):
             self.context.show_error(exc)
             return
         self.app.push_screen(StatsScreen(self.context, data))
+
+    @work(exclusive=True, group="open-group", exit_on_error=False)
+    async def open_group(self) -> None:
+        """Show the study group once its status is read (in a thread)."""
+        from studyplan.tui.screens.group_screen import GroupScreen, prepare_group
+
+        self.notes.save_unsaved()
+        try:
+            data = await asyncio.to_thread(prepare_group, self.context.db, self.context.calendar)
+        except Exception as exc:
+            self.context.show_error(exc)
+            return
+        self.app.push_screen(GroupScreen(self.context, data))
 
     def open_url(self, url: str) -> None:
         """Open ``url`` in the browser."""
