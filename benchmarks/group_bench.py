@@ -279,7 +279,11 @@ def report(prefix: str, runs: list[LearnerRun], wall: float) -> None:
     every = [ms for r in runs for ms in (*r.status_ms, *r.note_ms)]
     status = [ms for r in runs for ms in r.status_ms]
     notes = [ms for r in runs for ms in r.note_ms]
-    errors = [re.sub(r"learner\d+", "LEARNER", e) for r in runs for e in r.errors]
+    errors = [
+        re.sub(r"\blearner\d+", "LEARNER", re.sub(r"\b\d+ s\b", "N s", e))
+        for r in runs
+        for e in r.errors
+    ]
     print(f"{prefix}_ops {len(every)} ({len(status)} status changes, {len(notes)} note saves)")
     print(f"{prefix}_wall_s {wall:.2f}")
     print(f"{prefix}_ops_per_s {len(every) / wall:.0f}")
