@@ -137,7 +137,8 @@ def import_progress(
     if dry_run:
         with db.read() as session:
             return _Merge(session, document, apply=False).run()
-    return db.write(lambda session: _Merge(session, document, apply=True).run())
+    # SERIALIZABLE: history is merged by natural keys no constraint enforces
+    return db.write(lambda session: _Merge(session, document, apply=True).run(), serializable=True)
 
 
 def _table(name: str) -> Table:

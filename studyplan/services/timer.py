@@ -52,7 +52,7 @@ def toggle_timer(db: Database, ref: str) -> TimerState:
         session.flush()
         return TimerState(view.id, running, _logged(session, view.id), started)
 
-    return db.write(work)
+    return db.write(work, serializable=True)  # one running timer: no key says so
 
 
 def stop_timer(db: Database) -> TimerState | None:
@@ -66,7 +66,7 @@ def stop_timer(db: Database) -> TimerState | None:
         session.flush()
         return TimerState(open_.resource_id, False, _logged(session, open_.resource_id))
 
-    return db.write(work)
+    return db.write(work, serializable=True)  # one running timer: no key says so
 
 
 def timer_state(db: Database) -> TimerState | None:
