@@ -47,7 +47,8 @@ def display_url(url: str) -> str:
         parsed = make_url(url)
         hidden = {k: ("***" if _SECRET_KEYS.search(k) else v) for k, v in parsed.query.items()}
         shown = parsed.set(query=hidden).render_as_string(hide_password=True)
-        return shown.replace("=%2A%2A%2A", "=***")
+        # a socket folder in the query (``?host=/run/postgresql``) reads as the folder
+        return shown.replace("=%2A%2A%2A", "=***").replace("%2F", "/")
     except (ArgumentError, ValueError, TypeError):
         return _SECRET_QUERY.sub(r"\g<head>***", _PASSWORD.sub(r"\g<head>***", url))
 
