@@ -47,7 +47,8 @@ def display_url(url: str) -> str:
         parsed = make_url(url)
         hidden = {k: ("***" if _SECRET_KEYS.search(k) else v) for k, v in parsed.query.items()}
         shown = parsed.set(query=hidden).render_as_string(hide_password=True)
-        return shown.replace("=%2A%2A%2A", "=***")
+        # a socket folder in the query (``?host=/run/postgresql``) reads as the folder
+        return shown.replace("=%2A%2A%2A", "=***").replace("%2F", "/")
     except (ArgumentError, ValueError, TypeError):
         return _SECRET_QUERY.sub(r"\g<head>***", _PASSWORD.sub(r"\g<head>***", url))
 
@@ -110,9 +111,12 @@ def make_engine(url: str, busy_timeout_seconds: float = 2.0, read_only: bool = F
     parsed = parse_url(url)
     if not is_sqlite(parsed):
         try:
-            return create_engine(parsed)
+            engine = create_engine(parsed)
         except ModuleNotFoundError as exc:
             raise missing_driver(url, exc.name or "") from None
+        if parsed.get_backend_name() == "postgresql":
+            event.listen(engine, "connect", _session_in_utc)
+        return engine
     file = sqlite_file(parsed)
     options: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
     if read_only and file is not None:
@@ -142,6 +146,22 @@ def make_engine(url: str, busy_timeout_seconds: float = 2.0, read_only: bool = F
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def _session_in_utc(dbapi_connection: Any, record: Any) -> None:
+    """Run each PostgreSQL session in UTC, whatever the server's own time zone.
+
+    A column without a time zone (``pace.updated_at``) keeps what it is given in the
+    session's zone and returns it without one, which studyplan reads as UTC (as it does on
+    SQLite): on a server in Asia/Kolkata the pace was stamped 5 h 30 in the future. The
+    ``SET`` is committed at once: a later rollback would otherwise undo it.
+    """
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True
+    cursor = dbapi_connection.cursor()
+    cursor.execute("SET TIME ZONE 'UTC'")
+    cursor.close()
+    dbapi_connection.autocommit = autocommit
 
 
 def _read_only_connector(path: Path) -> Any:

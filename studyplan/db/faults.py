@@ -7,8 +7,12 @@ down each get their own message; nothing here prints.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from studyplan.errors import DatabaseError
 
@@ -62,6 +66,75 @@ def retry_kind(exc: BaseException) -> str | None:
     return None
 
 
+_UNREACHABLE = (
+    "connection refused",
+    "no such file or directory",
+    "could not translate host name",
+    "failed to resolve host",
+    "name or service not known",
+    "timeout expired",
+    "network is unreachable",
+    "no route to host",
+    "the database system is starting up",
+    "the database system is shutting down",
+    "the database system is in recovery mode",
+)
+"""What drivers (libpq through psycopg) say when no server answers at the address."""
+
+_SERVER_AT = re.compile(
+    r'connection to server (?:on socket "(?P<socket>[^"]+)"|at "(?P<host>[^"]+)", '
+    r"port (?P<port>\d+)) failed: (?P<reason>[^\n]*)"
+)
+
+
+def unreachable_server(exc: BaseException, where: str) -> DatabaseError | None:
+    """The error for a database server that does not answer, or None if ``exc`` is another.
+
+    ``where`` is the database URL as shown to the user (no password). The line names the
+    server as the driver tried it (a socket, or a host and port) and what to check.
+    """
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    lower = text.lower()
+    if not any(sign in lower for sign in _UNREACHABLE):
+        return None
+    found = _SERVER_AT.search(text)
+    if found is not None and found["socket"]:
+        server = f"on the socket {found['socket']}"
+    elif found is not None:
+        server = f"at {found['host']} port {found['port']}"
+    else:
+        server = _server_address(where)
+    reason = (found["reason"] if found is not None else text.splitlines()[0]).strip()
+    setting = f"STUDYPLAN_DATABASE_URL or the 'database_url' setting ({where})"
+    if "resolve host" in lower or "translate host name" in lower or "service not known" in lower:
+        ask = f"is the host name right? check {setting}"
+    else:
+        ask = f"is it running and accepting connections? check the server, then {setting}"
+    return DatabaseError(
+        f"cannot connect to the {_server_kind(where)} server {server} ({reason.rstrip('.')}): {ask}"
+    )
+
+
+def _server_kind(where: str) -> str:
+    try:
+        backend = make_url(where).get_backend_name()
+    except (ArgumentError, ValueError):
+        return "database"
+    return {"postgresql": "PostgreSQL", "mysql": "MySQL", "mariadb": "MariaDB"}.get(
+        backend, "database"
+    )
+
+
+def _server_address(where: str) -> str:
+    """The server's address as the URL gives it (host, or ``host`` in the query, and port)."""
+    try:
+        url = make_url(where)
+    except (ArgumentError, ValueError):
+        return f"of {where}"
+    host = url.host or str(url.query.get("host", "")) or "localhost"
+    return f"at {host} port {url.port}" if url.port else f"at {host}"
+
+
 def disk_is_full(folder: Path) -> bool:
     """Whether the disk holding ``folder`` has (almost) no free space left."""
     try:
@@ -79,6 +152,8 @@ def explain(exc: BaseException, where: str, file: str | None, writing: bool) -> 
     text = driver_message(exc)
     lower = text.lower()
     unchanged = "nothing was changed; " if writing else ""
+    if file is None and (unreachable := unreachable_server(exc, where)) is not None:
+        return unreachable
     folder = Path(file).parent if file else None
     if folder is not None and (
         "database or disk is full" in lower or ("disk i/o error" in lower and disk_is_full(folder))

@@ -23,7 +23,7 @@ from studyplan.db import learners, revision
 from studyplan.db.backups import backup_database, latest_backup
 from studyplan.db.database import Database, WaitCallback
 from studyplan.db.engine import display_url, make_engine, parse_url, sqlite_file
-from studyplan.db.faults import driver_message, explain
+from studyplan.db.faults import driver_message, explain, unreachable_server
 from studyplan.errors import DatabaseBusyError, DatabaseError
 from studyplan.learner_names import system_learner
 
@@ -93,7 +93,10 @@ def _open_server(url: str, patience_seconds: float, learner: str = "") -> Databa
         learners.take_seat(db, learner)
     except DBAPIError as exc:
         db.dispose()
-        raise DatabaseError(f"cannot open {display_url(url)}: {driver_message(exc)}") from None
+        shown = display_url(url)
+        raise unreachable_server(exc, shown) or DatabaseError(
+            f"cannot open {shown}: {driver_message(exc)}"
+        ) from None
     except BaseException:
         db.dispose()
         raise

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, case, func
+from sqlalchemy import Integer, and_, case, cast, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -237,7 +237,8 @@ def step_summaries(db: Database, curriculum: str | None = None) -> list[StepSumm
     status = func.coalesce(col(Progress.status), "todo")
     open_ = status.in_(("todo", "in_progress"))
     timed = timed_seconds()
-    studied = func.coalesce(timed.c.seconds, 0) // 60
+    # an integer, not PostgreSQL's bigint: the sum of bigints below would be a numeric there
+    studied = cast(func.coalesce(timed.c.seconds, 0) // 60, Integer)
     still = case((col(Resource.minutes) > studied, col(Resource.minutes) - studied), else_=0)
     query: Any = (
         sa_select(

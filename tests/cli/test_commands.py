@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SMALL_CATALOG, run_cli, studyplan_command
+from tests.conftest import SMALL_CATALOG, database_rows, run_cli, studyplan_command
 from tests.conftest import cli_fails as fails
 from tests.conftest import cli_ok as ok
 
 
+@pytest.mark.no_database
 def test_version_and_help(env: dict[str, str]) -> None:
     assert ok("--version", env=env).startswith("studyplan ")
     help_text = ok("--help", env=env)
@@ -65,10 +66,7 @@ def test_progress_round_trip(env: dict[str, str]) -> None:
     assert "todo" in ok("reset", "old-slides", env=env)
     assert json.loads(ok("show", "2.2", "--json", env=env))["status"] == "todo"
     assert "already done" in ok("done", "1.1", env=env)
-    with sqlite3.connect(Path(env["STUDYPLAN_HOME"]) / "studyplan.db") as conn:
-        log = conn.execute(
-            "SELECT resource_id, from_status, to_status FROM activity ORDER BY id"
-        ).fetchall()
+    log = database_rows(env, "SELECT resource_id, from_status, to_status FROM activity ORDER BY id")
     assert log == [
         ("basics-notes", "todo", "in_progress"),
         ("intro-video", "todo", "done"),
@@ -159,7 +157,7 @@ def test_stats(env: dict[str, str]) -> None:
 def test_locate(env: dict[str, str]) -> None:
     places = json.loads(ok("locate", "--json", env=env))
     home = env["STUDYPLAN_HOME"]
-    assert places["database"] == f"sqlite:///{home}/studyplan.db"
+    assert places["database"] == (env["STUDYPLAN_DATABASE_URL"] or f"sqlite:///{home}/studyplan.db")
     assert places["settings"] == f"{home}/settings.toml"
     assert places["labs"] == f"{home}/labs"
     assert places["catalog"] == env["STUDYPLAN_CATALOG"]
@@ -255,6 +253,7 @@ def test_broken_catalog_edit_warns_and_loses_nothing(env: dict[str, str]) -> Non
     assert json.loads(ok("show", "1.2", "--json", env=env))["status"] == "done"
 
 
+@pytest.mark.no_database
 def test_bad_settings_file_is_one_line(env: dict[str, str]) -> None:
     home = Path(env["STUDYPLAN_HOME"])
     home.mkdir(parents=True)
@@ -266,6 +265,7 @@ def test_bad_settings_file_is_one_line(env: dict[str, str]) -> None:
     assert "unknown setting 'colour'" in fails("steps", env=env)
 
 
+@pytest.mark.no_database
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
@@ -283,6 +283,7 @@ def test_debug_shows_the_traceback(env: dict[str, str]) -> None:
     assert result.returncode == 1 and "Traceback" in result.stderr
 
 
+@pytest.mark.no_database
 def test_python_dash_m(env: dict[str, str]) -> None:
     import subprocess
     import sys
@@ -297,6 +298,7 @@ def test_python_dash_m(env: dict[str, str]) -> None:
     assert result.stdout.startswith("studyplan ")
 
 
+@pytest.mark.sqlite_only
 def test_waits_for_another_writer_and_says_so(env: dict[str, str]) -> None:
     """The lock is held until the command says it waits, then released: no race."""
     ok("steps", env=env)
@@ -322,6 +324,7 @@ def test_waits_for_another_writer_and_says_so(env: dict[str, str]) -> None:
     assert "todo -> done" in out
 
 
+@pytest.mark.sqlite_only
 def test_damaged_database_names_todays_backup_and_a_report(env: dict[str, str]) -> None:
     ok("steps", env=env)  # a new database: nothing to copy yet
     ok("done", "1.1", env=env)  # the first write of the day copies the database first

@@ -14,6 +14,7 @@ from tests.conftest import SMALL_CATALOG, cli_fails, cli_ok, run_cli
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.no_database
 @pytest.mark.parametrize(
     "args",
     [
@@ -50,6 +51,7 @@ def test_secrets_in_the_query_string_are_masked() -> None:
     assert "token=***" in display_url("nonsense:://h/x?token=abc")
 
 
+@pytest.mark.no_database
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
@@ -65,6 +67,7 @@ def test_link_options_that_make_no_sense(
     assert expected in cli_fails("links", "check", str(page), *args, env=env)
 
 
+@pytest.mark.no_database
 def test_infinite_busy_timeout_is_refused(env: dict[str, str]) -> None:
     line = cli_fails("steps", env={**env, "STUDYPLAN_BUSY_TIMEOUT_SECONDS": "1e400"})
     assert "STUDYPLAN_BUSY_TIMEOUT_SECONDS" in line
@@ -143,6 +146,7 @@ def test_duplicate_keys_do_not_hide_the_other_problems(env: dict[str, str], tmp_
     assert "got 'vidoe'" in text_out and "expected 2, found 9" in text_out
 
 
+@pytest.mark.sqlite_only
 def test_a_damaged_database_writes_one_report_a_day(env: dict[str, str]) -> None:
     cli_ok("steps", env=env)
     home = Path(env["STUDYPLAN_HOME"])

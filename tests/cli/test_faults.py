@@ -17,6 +17,8 @@ import pytest
 from studyplan.db.faults import explain
 from tests.conftest import run_cli, studyplan_command
 
+pytestmark = pytest.mark.sqlite_only  # a read-only or full disk under the SQLite file
+
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 HAS_UNSHARE = shutil.which("unshare") is not None
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,7 +19,7 @@ import pytest
 
 from tests.conftest import cli_fails as fails
 from tests.conftest import cli_ok as ok
-from tests.conftest import run_cli, studyplan_command
+from tests.conftest import database_rows, run_cli, studyplan_command
 
 MONDAY = "2027-01-04T09:00:00+00:00"
 PACE = ("--hours-per-week", "5", "--days", "mon,wed,sat", "--start", "2027-01-04")
@@ -47,11 +46,9 @@ def layout(data: dict[str, Any]) -> list[tuple[str, list[tuple[str, int, str]]]]
 
 
 def stored_pace(env: dict[str, str]) -> list[tuple[Any, ...]]:
-    """The pace rows, read from the database file itself."""
-    database = Path(env["STUDYPLAN_HOME"]) / "studyplan.db"
-    with sqlite3.connect(database) as conn:
-        query = "SELECT minutes_per_day, hours_per_week, days, start, updated_at FROM pace"
-        return conn.execute(query).fetchall()
+    """The pace rows, read from the database itself."""
+    query = "SELECT minutes_per_day, hours_per_week, days, start, updated_at FROM pace"
+    return database_rows(env, query)
 
 
 def edited_catalog(env: dict[str, str], old: str, new: str) -> dict[str, str]:
@@ -299,9 +296,24 @@ def test_a_plan_past_the_year_9999_is_one_line(at_monday: dict[str, str]) -> Non
 @pytest.mark.parametrize(
     ("variable", "value", "message"),
     [
-        ("STUDYPLAN_TIMEZONE", "Mars/Olympus", "unknown time zone 'Mars/Olympus'"),
-        ("STUDYPLAN_WEEK_START", "funday", "setting 'week_start' must be a day of the week"),
-        ("STUDYPLAN_STUDY_TIME", "25:00", "setting 'study_time' must be a time of day"),
+        pytest.param(  # refused before the database is opened, like the next two
+            "STUDYPLAN_TIMEZONE",
+            "Mars/Olympus",
+            "unknown time zone 'Mars/Olympus'",
+            marks=pytest.mark.no_database,
+        ),
+        pytest.param(
+            "STUDYPLAN_WEEK_START",
+            "funday",
+            "setting 'week_start' must be a day of the week",
+            marks=pytest.mark.no_database,
+        ),
+        pytest.param(
+            "STUDYPLAN_STUDY_TIME",
+            "25:00",
+            "setting 'study_time' must be a time of day",
+            marks=pytest.mark.no_database,
+        ),
         ("STUDYPLAN_NOW", "yesterday", "STUDYPLAN_NOW: 'yesterday' is not an ISO 8601 moment"),
         ("STUDYPLAN_NOW", "2027-13-01T00:00:00", "is not an ISO 8601 moment"),
         ("STUDYPLAN_NOW", "9999-12-31T23:00:00-05:00", "too close to the calendar's ends"),
@@ -382,6 +394,7 @@ def test_output_to_a_full_disk_is_one_line(at_monday: dict[str, str]) -> None:
         )
 
 
+@pytest.mark.no_database
 def test_a_file_name_too_long_is_one_line(at_monday: dict[str, str], tmp_path: Path) -> None:
     long = tmp_path / ("a" * 300 + ".md")
     assert fails("export", "-o", str(long), env=at_monday).endswith(
@@ -391,3 +404,13 @@ def test_a_file_name_too_long_is_one_line(at_monday: dict[str, str], tmp_path: P
     assert fails("import-progress", "", env=at_monday) == (
         "studyplan: import error: give the export file to read, or - for standard input"
     )
+
+
+def test_the_pace_is_stamped_in_utc_whatever_the_servers_zone(at_monday: dict[str, str]) -> None:
+    """The suite's PostgreSQL server lives in Asia/Kolkata (tests/postgres.py): a time kept
+    in the server's zone instead of UTC would be 5 h 30 off."""
+    before = datetime.now(UTC).replace(microsecond=0)
+    ok("plan", *PACE, env=at_monday)
+    after = datetime.now(UTC)
+    data = json.loads(ok("export", "--format", "json", env=at_monday))
+    assert before <= datetime.fromisoformat(data["pace"]["updated_at"]) <= after

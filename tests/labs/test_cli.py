@@ -13,14 +13,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli, studyplan_command
+from tests.conftest import database_url, run_cli, studyplan_command
 
 from .conftest import LABS
 
 
 @pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    return {"STUDYPLAN_HOME": str(tmp_path / "home"), "STUDYPLAN_DATABASE_URL": ""}
+def env(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> dict[str, str]:
+    """A private home with the real catalog, on the test's database."""
+    return {
+        "STUDYPLAN_HOME": str(tmp_path / "home"),
+        "STUDYPLAN_DATABASE_URL": database_url(request),
+    }
 
 
 def ok(*args: str, env: dict[str, str]) -> str:

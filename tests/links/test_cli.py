@@ -6,10 +6,13 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from links_server import LinkServer
+
+from tests.conftest import check_no_database, database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 STUDYPLAN = Path(sys.executable).parent / "studyplan"
@@ -17,8 +20,8 @@ FAST = ["--timeout", "0.5", "--retries", "0"]
 
 
 def run(home: Path, *args: str, database: str | None = None) -> subprocess.CompletedProcess[str]:
+    """``studyplan links ARGS`` in ``home``, on the test's database (see ``home``) or ``database``."""
     env = {**os.environ, "STUDYPLAN_HOME": str(home)}
-    env.pop("STUDYPLAN_DATABASE_URL", None)
     if database is not None:
         env["STUDYPLAN_DATABASE_URL"] = database
     return subprocess.run(
@@ -33,9 +36,14 @@ def run(home: Path, *args: str, database: str | None = None) -> subprocess.Compl
 
 
 @pytest.fixture
-def home(tmp_path: Path) -> Path:
+def home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str, request: pytest.FixtureRequest
+) -> Iterator[Path]:
+    """A private home; STUDYPLAN_DATABASE_URL names the test's database (empty: SQLite)."""
+    monkeypatch.setenv("STUDYPLAN_DATABASE_URL", database_url(request))
     (tmp_path / "home").mkdir()
-    return tmp_path / "home"
+    yield tmp_path / "home"
+    check_no_database(request, tmp_path / "home")
 
 
 pytestmark = pytest.mark.skipif(not STUDYPLAN.exists(), reason="console script not installed")
@@ -68,6 +76,7 @@ def test_forced_check_stores_results_for_the_next_run(server: LinkServer, home: 
     assert [r["cached"] for r in json.loads(second.stdout)] == [True, True]
 
 
+@pytest.mark.sqlite_only
 def test_forced_check_with_a_broken_database_exits_1(server: LinkServer, home: Path) -> None:
     broken = home / "broken.db"
     broken.write_bytes(b"this is not an SQLite database, whatever it claims" * 100)
@@ -110,6 +119,7 @@ def test_markdown_to_file_and_report(server: LinkServer, home: Path) -> None:
     assert isinstance(json.loads(report.stdout), list)
 
 
+@pytest.mark.no_database
 @pytest.mark.parametrize(
     ("args", "message"),
     [

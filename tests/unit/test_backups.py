@@ -21,6 +21,8 @@ from studyplan.db.database import Database
 from studyplan.services.progress import set_status
 from studyplan.settings import Settings
 
+pytestmark = pytest.mark.sqlite_only  # copies of the SQLite file
+
 
 def test_new_names_are_utc_and_old_local_names_are_still_read(
     monkeypatch: pytest.MonkeyPatch,
