@@ -20,10 +20,11 @@ app = typer.Typer(
 
 @app.command("init")
 def init(ctx: typer.Context) -> None:
-    """Set up the group on PostgreSQL: roles, grants, row-level security (run again safely)."""
+    """Set up the group on PostgreSQL: the catalog, roles, grants, row-level security (run
+    again safely)."""
     from studyplan.services.group import init_group
 
-    where = init_group(open_db(ctx, sync=False))
+    where = init_group(open_db(ctx))  # the organiser's catalog is the group's
     out(f"group ready on {where}: roles studyplan_organiser and studyplan_learner, row-level")
     out("security on every learner's rows; add learners with 'studyplan group add NAME'")
 

@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
 from studyplan.db.engine import display_url, is_sqlite, sqlite_file
-from studyplan.db.faults import explain, is_locked_error, retry_kind
+from studyplan.db.faults import driver_message, explain, is_locked_error, retry_kind, sqlstate
 from studyplan.db.learner_scope import tell_learner
 from studyplan.errors import DatabaseBusyError, DatabaseError
 
@@ -180,6 +180,12 @@ class Database:
                 time.sleep(min(1.0, 0.05 * 2**attempt) * (0.5 + random.random()))
 
     def _explain(self, exc: DBAPIError) -> Exception:
+        if sqlstate(exc) == "42501":  # insufficient_privilege: the server's own refusal
+            return DatabaseError(
+                f"{self.display}: the database refused this change ({driver_message(exc)}); "
+                "nothing was changed: in a study group the catalog and the group are the "
+                "organiser's to change"
+            )
         if isinstance(exc, OperationalError) or exc.connection_invalidated:
             return explain(exc, self.display, self.file, writing=True)
         return exc
