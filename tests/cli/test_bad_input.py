@@ -52,17 +52,8 @@ def test_json_output_escapes_what_a_terminal_would_interpret(env: dict[str, str]
 
 # 3. the first run is safe in parallel
 
-FIRST_RUNS_RACE = (
-    "concurrent first runs on PostgreSQL are made safe by the write retries of issue 11 "
-    "(must have 1)"
-)
 
-
-def test_twenty_first_runs_at_once_all_succeed(
-    env: dict[str, str], backend: str, request: pytest.FixtureRequest
-) -> None:
-    if backend == "postgres":  # each process syncs the catalog: a unique violation for some
-        request.applymarker(pytest.mark.xfail(reason=FIRST_RUNS_RACE, strict=False))
+def test_twenty_first_runs_at_once_all_succeed(env: dict[str, str]) -> None:
     refs = [f"{step}.{n}" for step in (1, 2) for n in (1, 2)] * 5
     with ThreadPoolExecutor(len(refs)) as pool:
         results = list(pool.map(lambda ref: run_cli("done", ref, env=env), refs))

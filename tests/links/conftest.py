@@ -15,6 +15,7 @@ from links_server import LinkServer
 from studyplan.db.database import Database
 from studyplan.db.open import open_database
 from studyplan.links.policy import CheckOptions
+from tests.conftest import database_url
 
 
 @pytest.fixture(scope="session")
@@ -40,8 +41,9 @@ def fast() -> CheckOptions:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    """A fresh SQLite database at head in a temporary folder."""
-    database = open_database(f"sqlite:///{tmp_path / 'links.db'}")
+def db(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> Iterator[Database]:
+    """A fresh database at head: SQLite in a temporary folder, or PostgreSQL."""
+    url = database_url(request) or f"sqlite:///{tmp_path / 'links.db'}"
+    database = open_database(url)
     yield database
     database.dispose()
