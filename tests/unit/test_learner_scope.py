@@ -35,7 +35,9 @@ OWNED = (
 TOUCHES = re.compile(
     r"\b(FROM|JOIN|UPDATE|DELETE FROM)\s+(" + "|".join(OWNED) + r")\b", re.IGNORECASE
 )
-BY_ROW_ID = re.compile(r"^(UPDATE|DELETE FROM) (\w+) (SET .* )?WHERE \2\.id = (\?|%\(\w+\)s(::\w+)?)$")
+BY_ROW_ID = re.compile(
+    r"^(UPDATE|DELETE FROM) (\w+) (SET .* )?WHERE \2\.id = (\?|%\(\w+\)s(::\w+)?)$"
+)
 """The ORM writing back a row it read (through a scoped query) by its own id."""
 
 
