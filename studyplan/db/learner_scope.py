@@ -14,8 +14,9 @@ role, else the connection's ``studyplan.learner`` setting). Then:
 - the ``learner`` column's default is the learner of the connection that inserts the row.
 
 On PostgreSQL, row-level security policies enforce the rule in the database itself for the
-learners' roles (revision 0011); this module keeps the program's own queries right on every
-backend and for the table owner, whom the policies do not bind.
+learners' roles (``group init`` installs them: :mod:`studyplan.db.group_schema`); this
+module keeps the program's own queries right on every backend and for the table owner,
+whom the policies do not bind.
 """
 
 from __future__ import annotations
