@@ -41,9 +41,28 @@ def add(ctx: typer.Context, name: str = typer.Argument(..., help="The learner's 
     out(f"learner {added.name} added. Their database URL, shown this once:")
     out(f"  {added.url}")
     err(
-        "give it to them privately; they put it in their settings file as database_url "
-        "(keep that file mode 0600: studyplan warns otherwise)"
+        "give it to them privately; they run 'studyplan group join URL', which keeps it in "
+        "their settings file, readable by them only"
     )
+
+
+@app.command("join")
+def join(
+    ctx: typer.Context,
+    url: str = typer.Argument(..., help="The database URL 'group add' printed for you."),
+) -> None:
+    """Join a group: check the URL 'group add' gave you and keep it in your settings file
+    (mode 0600)."""
+    from studyplan import paths
+    from studyplan.db.engine import display_url
+    from studyplan.services.group import member_of
+    from studyplan.settings_file import set_value
+
+    learner = member_of(url)
+    target = paths.settings_file()
+    set_value(target, "database_url", url, private=True)
+    out(f"you are learner {learner} in the group at {display_url(url)}")
+    out(f"the URL is kept in {target} (readable by you only)")
 
 
 @app.command("remove")

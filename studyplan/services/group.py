@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 from studyplan.clock import week_start
 from studyplan.db import group_schema
 from studyplan.db.database import Database
+from studyplan.db.engine import display_url
 from studyplan.db.models import Learner, utcnow
 from studyplan.errors import DatabaseError, NotFoundError, UsageError
 from studyplan.learner_names import name_problem
@@ -268,6 +269,24 @@ def remove_learner(db: Database, name: str, purge: bool = False) -> None:
 
     # a learner's role meets the database's own refusal: one line from Database.write
     db.write(work, as_learner=False)
+
+
+def member_of(url: str) -> str:
+    """The learner whose login role ``url`` uses; a URL of no group member is refused."""
+    from studyplan.db.learners import role_learner
+    from studyplan.db.open import open_database
+
+    db = open_database(url)
+    try:
+        learner = role_learner(db)
+    finally:
+        db.dispose()
+    if learner is None:
+        raise UsageError(
+            f"{display_url(url)} does not log in as a learner of a studyplan group; use the "
+            "URL 'studyplan group add' printed for you"
+        )
+    return learner
 
 
 # --- sharing notes ---------------------------------------------------------------------

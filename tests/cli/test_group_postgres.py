@@ -201,3 +201,26 @@ def test_a_settings_file_holding_a_password_must_be_the_learners_alone(
     settings.chmod(0o600)
     quiet = run_cli("steps", env=ada)
     assert quiet.returncode == 0 and "password" not in quiet.stderr
+
+
+def test_group_join_keeps_the_url_in_a_private_settings_file(
+    group: dict[str, Any], tmp_path: Any
+) -> None:
+    home = tmp_path / "joining"
+    home.mkdir()
+    settings = home / "settings.toml"
+    settings.write_text('timezone = "Europe/Paris"\n\n[keys]\ndone = "x"\n', encoding="utf-8")
+    settings.chmod(0o644)
+    env = {**group["env"]["ada"], "STUDYPLAN_HOME": str(home), "STUDYPLAN_DATABASE_URL": ""}
+    url = group["urls"]["ada"]
+    shown = cli_ok("group", "join", url, env=env)
+    password = url.split("@")[0].rsplit(":", 1)[1]
+    assert f"learner {group['names']['ada']}" in shown and password not in shown
+    assert settings.stat().st_mode & 0o777 == 0o600
+    text = settings.read_text(encoding="utf-8")
+    assert 'timezone = "Europe/Paris"' in text and '[keys]\ndone = "x"' in text
+    mine = {r["id"]: r["status"] for r in json.loads(cli_ok("list", "--json", env=env))}
+    assert mine["intro-video"] == "done"  # ada's work, through the kept URL
+    line = cli_fails("group", "join", group["organiser"]["STUDYPLAN_DATABASE_URL"], env=env)
+    assert "does not log in as a learner" in line
+    assert settings.read_text(encoding="utf-8") == text  # a refused URL changes nothing
