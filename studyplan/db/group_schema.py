@@ -25,20 +25,12 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
+from studyplan.db.models import LEARNER_OWNED
+
 LEARNER_ROLE = "studyplan_learner"
 ORGANISER_ROLE = "studyplan_organiser"
 
-OWNED_TABLES = (
-    "progress",
-    "note",
-    "note_version",
-    "activity",
-    "study_session",
-    "preference",
-    "lab_progress",
-    "lab_attempt",
-    "pace",
-)
+OWNED_TABLES = tuple(str(model.__tablename__) for model in LEARNER_OWNED)
 CATALOG_TABLES = ("curriculum", "step", "resource", "lab", "link_check", "alembic_version")
 
 MIN_SERVER_VERSION = 140000
