@@ -103,6 +103,37 @@ def test_a_learner_reads_and_changes_only_their_own_rows(group: dict[str, Any]) 
         assert body == ("bob's private words",)
 
 
+def test_a_temporary_table_named_learner_does_not_make_a_learner_somebody_else(
+    group: dict[str, Any],
+) -> None:
+    ada = group["names"]["ada"]
+    with _as(group, "bob") as conn:
+        conn.execute(
+            "CREATE TEMP TABLE learner (name varchar, role_name varchar, "
+            "removed_at timestamp, share_notes boolean)"
+        )
+        conn.execute("INSERT INTO learner VALUES (%s, current_user, NULL, true)", (ada,))
+        conn.execute("SET search_path = pg_temp, public")
+        assert conn.execute("SELECT learner FROM note WHERE learner = %s", (ada,)).fetchall() == []
+        changed = conn.execute("UPDATE progress SET status = 'todo' WHERE learner = %s", (ada,))
+        assert changed.rowcount == 0
+    with _as(group, "ada") as conn:
+        status = conn.execute("SELECT status FROM progress WHERE resource_id = 'intro-video'")
+        assert status.fetchone() == ("done",)
+
+
+def test_learners_cannot_create_objects_in_the_schema_even_where_the_server_allows_it(
+    group: dict[str, Any], postgres_database: str
+) -> None:
+    with psycopg.connect(_libpq(postgres_database), autocommit=True) as conn:
+        conn.execute("GRANT CREATE ON SCHEMA public TO PUBLIC")  # the default before 15
+    cli_ok("group", "init", env=group["organiser"])
+    with _as(group, "ada") as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute(
+            "CREATE FUNCTION public.lower(varchar) RETURNS text LANGUAGE sql AS 'SELECT 1'"
+        )
+
+
 def test_a_learner_cannot_change_the_catalog_or_the_group(group: dict[str, Any]) -> None:
     with _as(group, "ada") as conn:
         for statement in (
