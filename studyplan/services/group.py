@@ -23,7 +23,7 @@ from studyplan.db import group_schema
 from studyplan.db.database import Database
 from studyplan.db.models import Learner, utcnow
 from studyplan.errors import DatabaseError, NotFoundError, UsageError
-from studyplan.learner_names import name_problem
+from studyplan.learner_names import name_problem, role_name_problem
 
 _LAST = (
     "(SELECT MAX(a.at) FROM activity a WHERE a.learner = l.name)",
@@ -196,10 +196,10 @@ class NewLearner:
 
 def add_learner(db: Database, name: str) -> NewLearner:
     """Create the learner ``name``; on PostgreSQL also their login role and password."""
-    problem = name_problem(name)
+    postgres = db.engine.dialect.name == "postgresql"
+    problem = name_problem(name) or (role_name_problem(name) if postgres else None)
     if problem:
         raise UsageError(problem)
-    postgres = db.engine.dialect.name == "postgresql"
     password = secrets.token_urlsafe(18) if postgres else ""
 
     def work(session: Session) -> None:

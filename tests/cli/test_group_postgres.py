@@ -212,6 +212,9 @@ def test_learner_names_are_checked(group: dict[str, Any]) -> None:
     assert "exists already" in cli_fails("group", "add", group["names"]["ada"], env=organiser)
     assert "not a valid learner name" in cli_fails("group", "add", "Ada L", env=organiser)
     assert "exists already on this server" in cli_fails("group", "add", "postgres", env=organiser)
+    for reserved in ("pg_ada", "public", "none"):
+        line = cli_fails("group", "add", reserved, env=organiser)
+        assert "reserved by PostgreSQL" in line and "SCRAM" not in line
 
 
 def test_a_settings_file_holding_a_password_must_be_the_learners_alone(
