@@ -9,6 +9,7 @@ learner's rows and the catalog directly: the database must refuse.
 from __future__ import annotations
 
 import json
+import shlex
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from tests.conftest import SMALL_CATALOG, cli_fails, cli_ok, run_cli
+from tests.conftest import SMALL_CATALOG, cli_fails, cli_ok, run_cli, studyplan_command
 
 
 @pytest.fixture
@@ -205,6 +206,22 @@ def test_a_wrong_password_and_a_removed_learner_are_refused(group: dict[str, Any
     assert [m["learner"] for m in status] == [group["names"]["ada"]]
     kept = run_cli("group", "remove", group["names"]["bob"], "--purge", env=group["organiser"])
     assert kept.returncode == 0, kept.stderr
+
+
+def test_a_learner_removed_while_writing_a_note_keeps_the_text(
+    group: dict[str, Any], tmp_path: Any
+) -> None:
+    organiser = " ".join(f"{k}={shlex.quote(v)}" for k, v in group["organiser"].items())
+    remove = shlex.join([*studyplan_command(), "group", "remove", group["names"]["bob"]])
+    editor = tmp_path / "editor.sh"
+    editor.write_text(f'#!/bin/sh\nenv {organiser} {remove} >/dev/null\necho typed > "$1"\n')
+    editor.chmod(0o755)
+    bob = {**group["env"]["bob"], "EDITOR": str(editor), "VISUAL": ""}
+    line = cli_fails("note", "old-slides", "--edit", env=bob)
+    assert "the note was not saved; your text is in" in line
+    kept = line.split("your text is in ")[1].rstrip(")")
+    with open(kept, encoding="utf-8") as draft:
+        assert draft.read() == "typed\n"
 
 
 def test_learner_names_are_checked(group: dict[str, Any]) -> None:
