@@ -218,6 +218,7 @@ def test_a_learner_removed_while_writing_a_note_keeps_the_text(
     editor.chmod(0o755)
     bob = {**group["env"]["bob"], "EDITOR": str(editor), "VISUAL": ""}
     line = cli_fails("note", "old-slides", "--edit", env=bob)
+    assert "was removed from the group meanwhile" in line
     assert "the note was not saved; your text is in" in line
     kept = line.split("your text is in ")[1].rstrip(")")
     with open(kept, encoding="utf-8") as draft:
