@@ -122,11 +122,16 @@ def _policies(conn: Connection, table: str) -> None:
     run = conn.execute
     run(text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
     run(text(f"DROP POLICY IF EXISTS own_rows ON {table}"))
+    check = "learner = studyplan_role_learner()"
+    if table == "note_version":  # a version of one's own note (a foreign key ignores policies)
+        check += (
+            " AND EXISTS (SELECT 1 FROM note n WHERE n.id = note_id "
+            "AND n.learner = studyplan_role_learner())"
+        )
     run(
         text(
             f"CREATE POLICY own_rows ON {table} "
-            "USING (learner = studyplan_role_learner()) "
-            "WITH CHECK (learner = studyplan_role_learner())"
+            f"USING (learner = studyplan_role_learner()) WITH CHECK ({check})"
         )
     )
     if table == "note":

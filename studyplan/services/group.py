@@ -255,6 +255,14 @@ def remove_learner(db: Database, name: str, purge: bool = False) -> None:
             )
         role = row.role_name
         if purge:
+            # versions that point at their notes go with them, whoever wrote them
+            session.execute(
+                text(
+                    "DELETE FROM note_version WHERE note_id IN "
+                    "(SELECT id FROM note WHERE learner = :name)"
+                ),
+                {"name": name},
+            )
             session.delete(row)
         else:
             row.removed_at = utcnow()

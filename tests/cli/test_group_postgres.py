@@ -123,6 +123,36 @@ def test_a_temporary_table_named_learner_does_not_make_a_learner_somebody_else(
         assert status.fetchone() == ("done",)
 
 
+def test_a_learner_cannot_add_a_version_to_another_learners_note(
+    group: dict[str, Any], postgres_database: str
+) -> None:
+    ada, bob = group["names"]["ada"], group["names"]["bob"]
+    insert = (
+        "INSERT INTO note_version (note_id, body, saved_at, learner) "
+        "VALUES (%s, 'pinned', now(), current_user)"
+    )
+    with psycopg.connect(_libpq(postgres_database), autocommit=True) as conn:
+        adas = conn.execute("SELECT id FROM note WHERE learner = %s", (ada,)).fetchone()[0]
+        missing = conn.execute("SELECT MAX(id) + 1000 FROM note").fetchone()[0]
+    with _as(group, "bob") as conn:
+        for note_id in (adas, missing):  # the same refusal: no probing which notes exist
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(insert, (note_id,))
+    cli_ok("note", "basics-notes", "bob's second thoughts", env=group["env"]["bob"])
+    with _as(group, "bob") as conn:  # his own notes still get their versions
+        kept = conn.execute("SELECT body FROM note_version").fetchall()
+        assert kept == [("bob's private words",)]
+    with psycopg.connect(_libpq(postgres_database), autocommit=True) as conn:
+        conn.execute(  # a version pinned to ada's note by another learner, as before the policy
+            "INSERT INTO note_version (note_id, body, saved_at, learner) "
+            "VALUES (%s, 'pinned', now(), %s)",
+            (adas, bob),
+        )
+    cli_ok("group", "remove", ada, "--purge", env=group["organiser"])
+    with psycopg.connect(_libpq(postgres_database), autocommit=True) as conn:
+        assert conn.execute("SELECT 1 FROM note WHERE learner = %s", (ada,)).fetchall() == []
+
+
 def test_learners_cannot_create_objects_in_the_schema_even_where_the_server_allows_it(
     group: dict[str, Any], postgres_database: str
 ) -> None:
