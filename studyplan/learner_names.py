@@ -27,6 +27,18 @@ def name_problem(name: str) -> str | None:
     )
 
 
+RESERVED_ROLES = frozenset({"public", "none"})
+"""Names PostgreSQL keeps for itself and refuses as role names (so does any name starting
+with ``pg_``)."""
+
+
+def role_name_problem(name: str) -> str | None:
+    """Why ``name``, a valid learner name, cannot also name a PostgreSQL login role."""
+    if name in RESERVED_ROLES or name.startswith("pg_"):
+        return f"'{name}' is reserved by PostgreSQL for its own roles; choose another learner name"
+    return None
+
+
 def system_learner() -> str:
     """The operating-system user name as a learner name (lower-cased), else ``learner``."""
     try:

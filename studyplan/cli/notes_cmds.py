@@ -8,7 +8,7 @@ import typer
 
 from studyplan.cli.common import JSON_OPTION, open_db, out, print_json, settings
 from studyplan.cli.params import utf8_text
-from studyplan.errors import UsageError
+from studyplan.errors import DatabaseError, UsageError
 
 NOTE_REF = typer.Argument(
     ...,
@@ -44,6 +44,7 @@ def note(
         raise UsageError("give TEXT or --edit, not both")
     if append and text is None:
         raise UsageError("--append needs TEXT to add (or '-' to read it from standard input)")
+    typed_here = edit or text == STDIN  # text that exists nowhere else if the save fails
     if text == STDIN:
         text = _read_stdin()
     if edit:
@@ -55,7 +56,12 @@ def note(
     if text is None:
         _print_note(ctx, ref, json_)
         return
-    saved = save_note(db, ref, text, append=append)
+    try:
+        saved = save_note(db, ref, text, append=append)
+    except DatabaseError as exc:
+        if typed_here:
+            _keep_text(exc, text, ref)
+        raise
     if json_:
         print_json(vars(saved))
     elif not saved.body.strip() and saved.versions:
@@ -97,6 +103,15 @@ def _print_history(ctx: typer.Context, ref: str, json_: bool) -> None:
         out(f"--- {at:%Y-%m-%d %H:%M:%S} UTC\n{body.rstrip()}\n")
     if not versions:
         out("no earlier versions")
+
+
+def _keep_text(exc: DatabaseError, text: str, ref: str) -> None:
+    """Keep ``text``, which the database did not take, in a file named in ``exc``'s message."""
+    from studyplan.services.external_editor import keep_draft
+
+    path = keep_draft(text, ref)
+    exc.message = f"{exc.message} (the note was not saved; your text is in {path})"
+    exc.args = (exc.message,)
 
 
 def _read_stdin() -> str:

@@ -181,6 +181,11 @@ class Database:
 
     def _explain(self, exc: DBAPIError) -> Exception:
         if sqlstate(exc) == "42501":  # insufficient_privilege: the server's own refusal
+            if self.group_member and not self._still_member():
+                return DatabaseError(
+                    f"{self.display}: the learner '{self.learner}' was removed from the "
+                    "group meanwhile; nothing was changed: ask the organiser to add them again"
+                )
             return DatabaseError(
                 f"{self.display}: the database refused this change ({driver_message(exc)}); "
                 "nothing was changed: in a study group the catalog and the group are the "
@@ -189,6 +194,20 @@ class Database:
         if isinstance(exc, OperationalError) or exc.connection_invalidated:
             return explain(exc, self.display, self.file, writing=True)
         return exc
+
+    def _still_member(self) -> bool:
+        """Whether this group member is still in the group (their row is, and their login
+        role still has a member's rights)."""
+        from sqlalchemy import text
+
+        query = text("SELECT removed_at IS NULL FROM learner WHERE name = :me")
+        try:
+            with self.read() as session:
+                return bool(session.execute(query, {"me": self.learner}).scalar())
+        except DBAPIError as exc:  # the role was dropped (42704) or lost its rights (42501)
+            return sqlstate(exc) not in ("42704", "42501")
+        except DatabaseError:
+            return True  # cannot tell: the general refusal is the safer thing to say
 
     def _gave_up(self, kind: str, waited: float) -> DatabaseBusyError:
         if kind == "busy":

@@ -37,6 +37,18 @@ MIN_SERVER_VERSION = 140000
 """PostgreSQL 14 or newer: generated columns (12), ``CREATE OR REPLACE`` triggers and the
 role rules studyplan relies on; older servers get one clear line."""
 
+ROLE_LEARNER_FUNCTION = """
+CREATE OR REPLACE FUNCTION studyplan_role_learner() RETURNS varchar
+LANGUAGE sql STABLE SET search_path = {schema}, pg_temp AS $$
+  SELECT name FROM {schema}.learner
+  WHERE role_name OPERATOR(pg_catalog.=) current_user AND removed_at IS NULL
+$$
+"""
+"""The learner of the login role, which every policy asks. Revision 0010 made it with plain
+names, resolved by the caller's ``search_path`` when it runs: a learner could then shadow
+``learner`` with a temporary table naming them as somebody else and pass that person's
+policies. Here the table and the operator are qualified and the search path fixed."""
+
 STATUS_FUNCTION = """
 CREATE OR REPLACE FUNCTION studyplan_group_status(since timestamp)
 RETURNS TABLE (learner varchar, step integer, done bigint, total bigint, labs_passed bigint,
@@ -67,6 +79,10 @@ def install(conn: Connection, status_body: str) -> None:
     database = conn.execute(text("SELECT current_database()")).scalar_one()
     for role in (LEARNER_ROLE, ORGANISER_ROLE):
         _create_role(conn, role)
+    conn.execute(text(ROLE_LEARNER_FUNCTION.format(schema=f'"{schema}"')))
+    # before PostgreSQL 15 everybody may create objects in the public schema: a learner's
+    # function there could shadow one the organiser's queries call, and run with their rights
+    conn.execute(text(f'REVOKE CREATE ON SCHEMA "{schema}" FROM PUBLIC'))
     me = conn.execute(text("SELECT current_user")).scalar_one()
     if me != ORGANISER_ROLE:
         conn.execute(text(f'GRANT {ORGANISER_ROLE} TO "{me}"'))
@@ -98,11 +114,16 @@ def _policies(conn: Connection, table: str) -> None:
     run = conn.execute
     run(text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
     run(text(f"DROP POLICY IF EXISTS own_rows ON {table}"))
+    check = "learner = studyplan_role_learner()"
+    if table == "note_version":  # a version of one's own note (a foreign key ignores policies)
+        check += (
+            " AND EXISTS (SELECT 1 FROM note n WHERE n.id = note_id "
+            "AND n.learner = studyplan_role_learner())"
+        )
     run(
         text(
             f"CREATE POLICY own_rows ON {table} "
-            "USING (learner = studyplan_role_learner()) "
-            "WITH CHECK (learner = studyplan_role_learner())"
+            f"USING (learner = studyplan_role_learner()) WITH CHECK ({check})"
         )
     )
     if table == "note":

@@ -24,7 +24,7 @@ from studyplan.db.database import Database
 from studyplan.db.engine import display_url
 from studyplan.db.models import Learner, utcnow
 from studyplan.errors import DatabaseError, NotFoundError, UsageError
-from studyplan.learner_names import name_problem
+from studyplan.learner_names import name_problem, role_name_problem
 
 _LAST = (
     "(SELECT MAX(a.at) FROM activity a WHERE a.learner = l.name)",
@@ -197,10 +197,10 @@ class NewLearner:
 
 def add_learner(db: Database, name: str) -> NewLearner:
     """Create the learner ``name``; on PostgreSQL also their login role and password."""
-    problem = name_problem(name)
+    postgres = db.engine.dialect.name == "postgresql"
+    problem = name_problem(name) or (role_name_problem(name) if postgres else None)
     if problem:
         raise UsageError(problem)
-    postgres = db.engine.dialect.name == "postgresql"
     password = secrets.token_urlsafe(18) if postgres else ""
 
     def work(session: Session) -> None:
@@ -256,6 +256,14 @@ def remove_learner(db: Database, name: str, purge: bool = False) -> None:
             )
         role = row.role_name
         if purge:
+            # versions that point at their notes go with them, whoever wrote them
+            session.execute(
+                text(
+                    "DELETE FROM note_version WHERE note_id IN "
+                    "(SELECT id FROM note WHERE learner = :name)"
+                ),
+                {"name": name},
+            )
             session.delete(row)
         else:
             row.removed_at = utcnow()

@@ -9,6 +9,7 @@ learner's rows and the catalog directly: the database must refuse.
 from __future__ import annotations
 
 import json
+import shlex
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from tests.conftest import SMALL_CATALOG, cli_fails, cli_ok, run_cli
+from tests.conftest import SMALL_CATALOG, cli_fails, cli_ok, run_cli, studyplan_command
 
 
 @pytest.fixture
@@ -103,6 +104,67 @@ def test_a_learner_reads_and_changes_only_their_own_rows(group: dict[str, Any]) 
         assert body == ("bob's private words",)
 
 
+def test_a_temporary_table_named_learner_does_not_make_a_learner_somebody_else(
+    group: dict[str, Any],
+) -> None:
+    ada = group["names"]["ada"]
+    with _as(group, "bob") as conn:
+        conn.execute(
+            "CREATE TEMP TABLE learner (name varchar, role_name varchar, "
+            "removed_at timestamp, share_notes boolean)"
+        )
+        conn.execute("INSERT INTO learner VALUES (%s, current_user, NULL, true)", (ada,))
+        conn.execute("SET search_path = pg_temp, public")
+        assert conn.execute("SELECT learner FROM note WHERE learner = %s", (ada,)).fetchall() == []
+        changed = conn.execute("UPDATE progress SET status = 'todo' WHERE learner = %s", (ada,))
+        assert changed.rowcount == 0
+    with _as(group, "ada") as conn:
+        status = conn.execute("SELECT status FROM progress WHERE resource_id = 'intro-video'")
+        assert status.fetchone() == ("done",)
+
+
+def test_a_learner_cannot_add_a_version_to_another_learners_note(
+    group: dict[str, Any], postgres_database: str
+) -> None:
+    ada, bob = group["names"]["ada"], group["names"]["bob"]
+    insert = (
+        "INSERT INTO note_version (note_id, body, saved_at, learner) "
+        "VALUES (%s, 'pinned', now(), current_user)"
+    )
+    with psycopg.connect(_libpq(postgres_database), autocommit=True) as conn:
+        adas = conn.execute("SELECT id FROM note WHERE learner = %s", (ada,)).fetchone()[0]
+        missing = conn.execute("SELECT MAX(id) + 1000 FROM note").fetchone()[0]
+    with _as(group, "bob") as conn:
+        for note_id in (adas, missing):  # the same refusal: no probing which notes exist
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(insert, (note_id,))
+    cli_ok("note", "basics-notes", "bob's second thoughts", env=group["env"]["bob"])
+    with _as(group, "bob") as conn:  # his own notes still get their versions
+        kept = conn.execute("SELECT body FROM note_version").fetchall()
+        assert kept == [("bob's private words",)]
+    with psycopg.connect(_libpq(postgres_database), autocommit=True) as conn:
+        conn.execute(  # a version pinned to ada's note by another learner, as before the policy
+            "INSERT INTO note_version (note_id, body, saved_at, learner) "
+            "VALUES (%s, 'pinned', now(), %s)",
+            (adas, bob),
+        )
+    cli_ok("group", "remove", ada, "--purge", env=group["organiser"])
+    with psycopg.connect(_libpq(postgres_database), autocommit=True) as conn:
+        assert conn.execute("SELECT 1 FROM note WHERE learner = %s", (ada,)).fetchall() == []
+
+
+def test_learners_cannot_create_objects_in_the_schema_even_where_the_server_allows_it(
+    group: dict[str, Any], postgres_database: str
+) -> None:
+    with psycopg.connect(_libpq(postgres_database), autocommit=True) as conn:
+        conn.execute("GRANT CREATE ON SCHEMA public TO PUBLIC")  # the default before 15
+    cli_ok("group", "init", env=group["organiser"])
+    with _as(group, "ada") as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute(
+            "CREATE FUNCTION public.lower(varchar) RETURNS text LANGUAGE sql AS 'SELECT 1'"
+        )
+
+
 def test_a_learner_cannot_change_the_catalog_or_the_group(group: dict[str, Any]) -> None:
     with _as(group, "ada") as conn:
         for statement in (
@@ -176,11 +238,31 @@ def test_a_wrong_password_and_a_removed_learner_are_refused(group: dict[str, Any
     assert kept.returncode == 0, kept.stderr
 
 
+def test_a_learner_removed_while_writing_a_note_keeps_the_text(
+    group: dict[str, Any], tmp_path: Any
+) -> None:
+    organiser = " ".join(f"{k}={shlex.quote(v)}" for k, v in group["organiser"].items())
+    remove = shlex.join([*studyplan_command(), "group", "remove", group["names"]["bob"]])
+    editor = tmp_path / "editor.sh"
+    editor.write_text(f'#!/bin/sh\nenv {organiser} {remove} >/dev/null\necho typed > "$1"\n')
+    editor.chmod(0o755)
+    bob = {**group["env"]["bob"], "EDITOR": str(editor), "VISUAL": ""}
+    line = cli_fails("note", "old-slides", "--edit", env=bob)
+    assert "was removed from the group meanwhile" in line
+    assert "the note was not saved; your text is in" in line
+    kept = line.split("your text is in ")[1].rstrip(")")
+    with open(kept, encoding="utf-8") as draft:
+        assert draft.read() == "typed\n"
+
+
 def test_learner_names_are_checked(group: dict[str, Any]) -> None:
     organiser = group["organiser"]
     assert "exists already" in cli_fails("group", "add", group["names"]["ada"], env=organiser)
     assert "not a valid learner name" in cli_fails("group", "add", "Ada L", env=organiser)
     assert "exists already on this server" in cli_fails("group", "add", "postgres", env=organiser)
+    for reserved in ("pg_ada", "public", "none"):
+        line = cli_fails("group", "add", reserved, env=organiser)
+        assert "reserved by PostgreSQL" in line and "SCRAM" not in line
 
 
 def test_a_settings_file_holding_a_password_must_be_the_learners_alone(
