@@ -25,8 +25,9 @@ def init(ctx: typer.Context) -> None:
     from studyplan.services.group import init_group
 
     where = init_group(open_db(ctx))  # the organiser's catalog is the group's
-    out(f"group ready on {where}: roles studyplan_organiser and studyplan_learner, row-level")
-    out("security on every learner's rows; add learners with 'studyplan group add NAME'")
+    out(f"group ready on {where}")
+    out("roles studyplan_organiser and studyplan_learner; row-level security on every")
+    out("learner's rows; add learners with 'studyplan group add NAME'")
 
 
 @app.command("add")

@@ -148,6 +148,10 @@ def make_engine(url: str, busy_timeout_seconds: float = 2.0, read_only: bool = F
     return engine
 
 
+LOCK_TIMEOUT_MS = 2000
+"""How long one PostgreSQL statement waits for a lock another session holds."""
+
+
 def _session_in_utc(dbapi_connection: Any, record: Any) -> None:
     """Run each PostgreSQL session in UTC, whatever the server's own time zone.
 
@@ -160,6 +164,10 @@ def _session_in_utc(dbapi_connection: Any, record: Any) -> None:
     dbapi_connection.autocommit = True
     cursor = dbapi_connection.cursor()
     cursor.execute("SET TIME ZONE 'UTC'")
+    # a lock another session holds (a learner's psql can lock a whole table) fails this
+    # statement after a while instead of waiting for ever: Database.write waits and retries
+    # within its patience, then says the database is busy
+    cursor.execute(f"SET lock_timeout = '{LOCK_TIMEOUT_MS}ms'")
     cursor.close()
     dbapi_connection.autocommit = autocommit
 

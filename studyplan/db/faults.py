@@ -56,9 +56,9 @@ def retry_kind(exc: BaseException) -> str | None:
     """How :meth:`Database.write` should treat ``exc``: ``busy`` (SQLite's lock: wait),
     ``conflict`` (another transaction won a race: run again), ``dropped`` (the connection
     died: run again once), or None (not to be retried)."""
-    if is_locked_error(exc):
-        return "busy"
     state = sqlstate(exc)
+    if is_locked_error(exc) or state == "55P03":  # lock_not_available: lock_timeout passed
+        return "busy"
     if state in CONFLICT_STATES:
         return "conflict"
     if state in DROPPED_STATES or getattr(exc, "connection_invalidated", False):
@@ -143,6 +143,17 @@ def disk_is_full(folder: Path) -> bool:
         return False
 
 
+_LOST = (
+    "server closed the connection",
+    "consuming input failed",
+    "terminating connection",
+    "connection is closed",
+    "connection is lost",
+    "the connection is bad",
+)
+"""What drivers say when a server's connection died under a statement."""
+
+
 def explain(exc: BaseException, where: str, file: str | None, writing: bool) -> DatabaseError:
     """A :class:`DatabaseError` saying what ``exc`` means for the database at ``where``.
 
@@ -168,6 +179,11 @@ def explain(exc: BaseException, where: str, file: str | None, writing: bool) -> 
         )
     if file is not None and "unable to open database file" in lower:
         return DatabaseError(_cannot_open(Path(file)))
+    if file is None and any(sign in lower for sign in _LOST):
+        return DatabaseError(
+            f"the connection to {where} was lost ({text.rstrip('.')}): {unchanged}check that "
+            "the server is up, then try again"
+        )
     if "disk i/o error" in lower:
         return DatabaseError(
             f"disk I/O error on {where}: {unchanged}check the disk (and that the file was not "

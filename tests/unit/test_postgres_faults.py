@@ -59,6 +59,7 @@ def test_a_connection_dropped_twice_is_one_line_and_nothing_written(
     with pytest.raises(DatabaseError) as caught:
         set_status(pg, "intro-video", "done")
     assert "\n" not in str(caught.value)
+    assert "was lost" in str(caught.value) and "nothing was changed" in str(caught.value)
     with pg.read() as session:
         assert session.execute(text("SELECT COUNT(*) FROM activity")).scalar() == 0
         assert session.execute(text("SELECT COUNT(*) FROM progress")).scalar() == 0
@@ -100,3 +101,26 @@ def test_serialization_conflicts_are_retried(pg: Database, postgres_database: st
         kept = session.execute(text("SELECT body FROM note_version")).scalars().all()
     assert kept == ["written meanwhile"]
     other.dispose()
+
+
+def test_a_table_locked_by_another_session_makes_a_write_wait_then_say_busy(
+    pg: Database, postgres_server: Any, postgres_database: str
+) -> None:
+    """A session holding a lock (a learner's psql can lock a table) does not hang studyplan."""
+    from sqlalchemy.engine import make_url
+
+    from studyplan.errors import DatabaseBusyError
+    from studyplan.services.progress import set_status
+
+    pg.patience_seconds = 3.0
+    waits: list[int] = []
+    pg.on_wait = lambda attempt, waited: waits.append(attempt)
+    name = make_url(postgres_database).database
+    with postgres_server.connect(name) as holder:
+        holder.autocommit = False
+        holder.execute("LOCK TABLE progress IN ACCESS EXCLUSIVE MODE")
+        with pytest.raises(DatabaseBusyError, match="nothing was changed"):
+            set_status(pg, "intro-video", "done")
+        holder.rollback()
+    assert waits  # it said it was waiting
+    assert set_status(pg, "intro-video", "done").after == "done"  # the lock gone, it works
