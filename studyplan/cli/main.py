@@ -156,8 +156,11 @@ def run() -> None:
         if isinstance(exc, OSError) and exc.errno in OUTPUT_ERRNOS:
             err(f"studyplan: {OutputError(exc)}")
         else:
+            # the first line only: a database error goes on with the statement and its
+            # parameters, which may hold what nobody should see (a password's verifier)
+            first = (str(exc).strip().splitlines() or [""])[0]
             err(
-                f"studyplan: internal error: {type(exc).__name__}: {exc} "
+                f"studyplan: internal error: {type(exc).__name__}: {first} "
                 "(run with --debug for details)"
             )
     finally:
