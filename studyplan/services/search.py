@@ -227,6 +227,7 @@ def _explained(session: Session, ids: list[str], words: list[str]) -> list[str]:
             {"match": f'{{title authors tags}} : "{word}"*', "ids": json.dumps(sorted(others))},
         )
         catalog_hits[word] = {r[0] for r in hits}
+    folded = {w: _fold(w) for w in words}
     kept = []
     for rid in ids:
         if rid not in others:
@@ -234,7 +235,7 @@ def _explained(session: Session, ids: list[str], words: list[str]) -> list[str]:
             continue
         tokens = _tokens(own.get(rid) or "")
         if all(
-            rid in catalog_hits[w] or any(t.startswith(_fold(w)) for t in tokens) for w in words
+            rid in catalog_hits[w] or any(t.startswith(folded[w]) for t in tokens) for w in words
         ):
             kept.append(rid)
     return kept
