@@ -1,8 +1,8 @@
 """The one module that knows where studyplan keeps and finds things.
 
 Everything studyplan writes lives under :func:`home` subfolders. By default these are the
-platform's user data/config folders (platformdirs); ``STUDYPLAN_HOME`` puts everything in one
-folder instead. Read-only files that ship with studyplan (the catalog, the migrations) are
+platform's user data/config/cache folders (platformdirs); ``STUDYPLAN_HOME`` puts everything
+in one folder instead (the cache in its ``cache`` subfolder). Read-only files that ship with studyplan (the catalog, the migrations) are
 found next to the package, in the source tree or inside the installed wheel.
 """
 
@@ -46,6 +46,16 @@ def config_dir() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
 
 
+def cache_dir() -> Path:
+    """Folder for things studyplan can lose without harm (the link checker's host pace)."""
+    override = _home_override()
+    if override is not None:
+        return override / "cache"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
 def settings_file() -> Path:
     """The user's settings file (TOML); it may not exist."""
     return config_dir() / "settings.toml"
@@ -59,6 +69,11 @@ def database_file() -> Path:
 def default_database_url() -> str:
     """SQLAlchemy URL of the default database."""
     return f"sqlite:///{database_file()}"
+
+
+def host_pace_file() -> Path:
+    """The link checker's memory of hosts that asked it to slow down (JSON; may not exist)."""
+    return cache_dir() / "host-pace.json"
 
 
 def backups_dir() -> Path:
