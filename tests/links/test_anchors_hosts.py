@@ -1,4 +1,4 @@
-"""Fragments a page has (studyplan.links.anchors)."""
+"""Fragments a page has (studyplan.links.anchors) and malformed hosts (studyplan.links.hosts)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from studyplan.links.anchors import (
     markdown_anchors,
     page_kind,
 )
+from studyplan.links.hosts import host_problem
 
 # --- HTML ---------------------------------------------------------------------------------
 
@@ -366,6 +367,130 @@ def test_max_body_bytes_is_one_mebibyte() -> None:
     assert MAX_BODY_BYTES == 1024 * 1024
 
 
+# --- hosts --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.org/",
+        "https://EXAMPLE.org./path",
+        "http://xn--bcher-kva.example/",
+        "http://XN--BCHER-KVA.example/",
+        "http://xn--ls8h.la/",
+        "https://bücher.example/",
+        "http://127.0.0.1/",
+        "http://[::1]/",
+        "http://[::1]:8080/x",
+        "http://[::ffff:1.2.3.4]/",
+        "https://my_site.example.com/",
+        "http://localhost:8080/",
+        "http://localhost:/",  # an empty port is the default one
+        "http://user:secret@example.org/",
+        "HTTPS://Example.Org",
+        "https://example.org?q=a b",
+        "https://example.org#a b",
+        "http://1.2.3/",  # WHATWG reads it as 1.2.0.3
+        "http://0x7f.1/",  # and this as 127.0.0.1
+        "http://4294967295/",
+        "http://ex%61mple.org/",  # a percent-escape of text is decoded first
+        "http://a\u3002b.example/",  # an ideographic full stop is a dot
+        "http://\U0001f980.example/",
+        "http://" + "a" * 63 + ".org/",
+        "  https://example.org/",
+        # other schemes are not this module's business
+        "mailto:someone@exa mple.org",
+        "ftp://exa mple.org/",
+        "file:///etc/hosts",
+        "not a url at all",
+        "",
+    ],
+)
+def test_valid_hosts(url: str) -> None:
+    assert host_problem(url) is None
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        (
+            "https://exa mple.org/",
+            "malformed host 'exa mple.org': a space is not allowed in a host name",
+        ),
+        ("https://exa\tmple.org/", "a control character (U+0009) is not allowed"),
+        ("https://ex\x7fample.org/", "a control character (U+007F) is not allowed"),
+        ("https://a<b.org/", "'<' is not allowed in a host name"),
+        ("https://a>b.org/", "'>' is not allowed"),
+        ("https://a^b.org/", "'^' is not allowed"),
+        ("https://a|b.org/", "'|' is not allowed"),
+        ("https://a]b.org/", "']' is not allowed"),
+        ("https://a\\b.org/", "a backslash is not allowed"),
+        ("https://a%b.org/", "'%' is not allowed in a host name"),
+        ("https://a%zz.org/", "'%' is not allowed in a host name"),
+        ("https://a%ff.org/", "'%' is not allowed in a host name"),  # not UTF-8
+        ("https://a%20b.org/", "malformed host 'a%20b.org': a space is not allowed"),
+        ("https://a%2fb.org/", "'/' is not allowed"),
+        ("http://", "malformed host '': the host is empty"),
+        ("http:///example.org", "the host is empty"),
+        ("http://user@/x", "the host is empty"),
+        ("http://:8080/", "the host is empty"),
+        ("http:example.org", "needs '//' before its host"),
+        (
+            "http://example.org:80x/",
+            "malformed host 'example.org:80x': the port '80x' is not a number",
+        ),
+        ("http://example.org:-1/", "the port '-1' is not a number"),
+        ("http://example.org:65536/", "the port 65536 is above 65535"),
+        ("http://example.org:8080:1/", "the port '8080:1' is not a number"),
+        ("http://999.1.1.1/", "malformed host '999.1.1.1': 999 is above 255"),
+        ("http://1.2.3.4.5/", "more than 4 parts"),
+        ("http://1.2.3.256/", "256 is too large for the last part"),
+        ("http://4294967296/", "4294967296 is too large"),
+        ("http://example.123/", "it ends in a number but 'example' is not"),
+        ("http://example.0x/", "it ends in a number but 'example' is not"),
+        ("http://1.1.1.08/", "'08' is not"),
+        ("http://1.1.1.1./x", None),
+        ("http://[::1/x", "malformed host '[::1': the IPv6 address has no closing ']'"),
+        ("http://[zz::1]/", "malformed host '[zz::1]': 'zz::1' is not an IPv6 address"),
+        ("http://[1::2::3]/", "'1::2::3' is not an IPv6 address"),
+        ("http://[::1%25eth0]/", "is not an IPv6 address"),
+        ("http://[::1]x/", "'x' after the IPv6 address"),
+        ("http://[::1]:99999/", "the port 99999 is above 65535"),
+        ("http://[127.0.0.1]/", "is not an IPv6 address"),
+        ("http://" + "a" * 64 + ".org/", "is 64 characters long (at most 63)"),
+        ("http://" + ".".join(["a" * 50] * 5) + ".org/", "the name is 258 characters long"),
+        ("http://a..b/", "malformed host 'a..b': two dots in a row"),
+        ("http://a../", "two dots in a row"),
+        ("http://.a/", "a host name cannot start with a dot"),
+        ("http://./", "cannot be only a dot"),
+        ("http://a\u3002\u3002b/", "two dots in a row"),
+        ("http://xn--zz.example/", "'xn--zz' is not valid Punycode"),
+        ("http://xn--abc.example/", "is not valid Punycode"),  # decodes to controls
+        ("http://xn--a-.example/", "is not valid Punycode"),  # decodes to ASCII
+        ("http://b\u00fccher\u00a0x.example/", "a space is not allowed"),  # NBSP maps to space
+        ("http://b\u00fccher\u200e.example/", "cannot be encoded as an international domain name"),
+        ("http://" + "ü" * 70 + ".example/", "cannot be encoded as an international domain name"),
+    ],
+)
+def test_malformed_hosts(url: str, problem: str | None) -> None:
+    found = host_problem(url)
+    if problem is None:
+        assert found is None
+    else:
+        assert found is not None
+        assert problem in found
+        assert "\n" not in found
+
+
+def test_host_problem_never_raises() -> None:
+    alphabet = "ab1.:[]@%/\\ #?xn--ü0\x00\u3002"
+    generator = random.Random(7)
+    for _ in range(3000):
+        junk = "".join(generator.choice(alphabet) for _ in range(generator.randint(0, 30)))
+        result = host_problem("http://" + junk)
+        assert result is None or result.startswith("malformed host")
+
+
 # --- cheap to import ----------------------------------------------------------------------
 
 
@@ -374,6 +499,7 @@ def test_max_body_bytes_is_one_mebibyte() -> None:
     [
         # urllib.parse (which loads ipaddress) comes with pathlib anyway
         ("studyplan.links.anchors", {"ipaddress"}),
+        ("studyplan.links.hosts", set()),
     ],
 )
 def test_modules_import_nothing_heavy(module: str, allowed: set[str]) -> None:
