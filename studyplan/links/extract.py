@@ -163,18 +163,31 @@ def without_verbatim(text: str) -> str:
     Blocks come from a CommonMark parser, so indented lines that continue a list item stay
     text; code spans are found in what is left, paragraph by paragraph. Line breaks are kept.
     """
-    text = re.sub(r"\r\n?", "\n", text)
-    if _MAY_HOLD_CODE_BLOCKS.search(text):
-        lines = text.split("\n")
-        for token in _block_parser().parse(text):
-            if token.type in ("fence", "code_block") and token.map is not None:
-                start, end = token.map
-                lines[start:end] = [""] * (end - start)
-        text = "\n".join(lines)
+    return without_code_spans(without_code_blocks(text))
+
+
+def without_code_spans(text: str) -> str:
+    """``text`` with its code spans blanked, found paragraph by paragraph (line ends kept)."""
     if "`" not in text:
         return text
     paragraphs = re.split(r"(\n[ \t]*\n)", text)
     return "".join(_without_code_spans(p) for p in paragraphs)
+
+
+def without_code_blocks(text: str) -> str:
+    """``text`` with its code blocks (fenced or indented) blanked; code spans stay.
+
+    Line breaks are normalised to ``\\n`` and kept, so line numbers do not change.
+    """
+    text = re.sub(r"\r\n?", "\n", text)
+    if not _MAY_HOLD_CODE_BLOCKS.search(text):
+        return text
+    lines = text.split("\n")
+    for token in _block_parser().parse(text):
+        if token.type in ("fence", "code_block") and token.map is not None:
+            start, end = token.map
+            lines[start:end] = [""] * (end - start)
+    return "\n".join(lines)
 
 
 _MAY_HOLD_CODE_BLOCKS = re.compile(r"```|~~~|^[ >]*(?: {4}|\t)", re.MULTILINE)
