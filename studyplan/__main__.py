@@ -1,6 +1,6 @@
 """Entry point for ``python -m studyplan``."""
 
-from studyplan.cli.main import run
+from studyplan.cli.entry import run
 
 if __name__ == "__main__":
     run()

@@ -1,6 +1,6 @@
 """The one place that tunes Python's cyclic garbage collector.
 
-Loading SQLAlchemy, SQLModel, pydantic, aiohttp or Textual creates some 100,000 long-lived
+Loading SQLAlchemy, SQLModel, pydantic or Textual creates some 100,000 long-lived
 objects, and parsing a big catalog millions more, none of them garbage; the collector would
 scan them again and again (measured: about a tenth of the start-up time of ``studyplan
 list``; on a 40 MB catalog, validation 4.7 s with it running and 1.4 s paused). Reference
@@ -40,7 +40,7 @@ def loading_libraries() -> Iterator[None]:
 def freeze_survivors() -> None:
     """Move every object alive now out of the collector's sight (``gc.freeze``).
 
-    A one-shot command holding some 100,000 long-lived objects (SQLAlchemy, aiohttp, Typer)
+    A one-shot command holding some 100,000 long-lived objects (SQLAlchemy, pydantic, Typer)
     would pay about 85 ms for each full collection that scans them, and the interpreter
     runs several while it exits. Frozen objects are still freed by reference counting; only
     cycles among them wait for the process to end.

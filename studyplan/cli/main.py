@@ -8,10 +8,7 @@ studyplan's own usage errors), an interrupt or termination as ``studyplan: inter
 
 from __future__ import annotations
 
-import errno
-import signal
 import sys
-from types import FrameType
 
 import typer
 
@@ -28,6 +25,7 @@ from studyplan.cli import (
     plan_cmds,
     study_cmds,
 )
+from studyplan.cli.boundary import INTERRUPTED, INTERRUPTED_TEXT, guarded, install_signals
 from studyplan.cli.common import CliState, err, open_db, settings, state
 
 app = typer.Typer(
@@ -87,90 +85,31 @@ app.add_typer(lab_cmds.app, name="lab")
 app.add_typer(group_cmds.app, name="group")
 
 
-OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
-"""What writing to standard output meets behind a redirection to a full disk."""
-
-
-class OutputError(Exception):
-    """Standard output could not be written (a full disk behind a redirection)."""
-
-    def __init__(self, exc: OSError) -> None:
-        super().__init__(
-            f"cannot write the output ({exc.strerror or exc}); nothing else went wrong: free "
-            "some space or send the output elsewhere"
-        )
-
-
-INTERRUPTED = 130
-INTERRUPTED_TEXT = "studyplan: interrupted; nothing half-done was kept"
-
-
-def _interrupt(signum: int, _frame: FrameType | None) -> None:
-    """SIGTERM or SIGHUP: unwind like Ctrl-C, so transactions roll back and files close."""
-    raise KeyboardInterrupt(signal.Signals(signum).name)
-
-
 def run() -> None:
     """Console-script entry point: every error becomes one line on stderr and an exit code."""
-    from studyplan.errors import StudyplanError
-
-    for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
-        if signum is not None:
-            signal.signal(signum, _interrupt)
-    if hasattr(signal, "SIGPIPE"):  # `studyplan list | head`: stop quietly, as cat does
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    install_signals()
     run_state = CliState()
-    code = 0
+    sys.exit(guarded(lambda: _run_app(run_state), run_state))
+
+
+def _run_app(run_state: CliState) -> int:
+    """Run the Typer application; Click's own outcomes (usage errors, help, abort) as codes."""
     try:
         result = app(standalone_mode=False, obj=run_state)
-        code = result if isinstance(result, int) else 0
-        if code == INTERRUPTED:  # Typer turns an interrupt into Exit(130) by itself
-            err(INTERRUPTED_TEXT)
     except typer.Abort:
-        code = 130
         err("studyplan: interrupted")
+        return INTERRUPTED
     except typer.TyperException as exc:  # Click's usage errors, as Typer bundles them
         help_text = _help_asked(exc)
         if help_text is not None:
             print(help_text)
-        else:
-            code = 1
-            err(f"studyplan: usage error: {_usage_message(exc)}")
-    except StudyplanError as exc:
-        if run_state.debug:
-            raise
-        code = 1
-        err(f"studyplan: {exc}")
-    except KeyboardInterrupt:
-        code = INTERRUPTED
+            return 0
+        err(f"studyplan: usage error: {_usage_message(exc)}")
+        return 1
+    code = result if isinstance(result, int) else 0
+    if code == INTERRUPTED:  # Typer turns an interrupt into Exit(130) by itself
         err(INTERRUPTED_TEXT)
-    except OverflowError as exc:  # a number beyond what a database or date can hold
-        if run_state.debug:
-            raise
-        code = 1
-        err(f"studyplan: usage error: a number in the command is too large ({exc})")
-    except Exception as exc:
-        if run_state.debug:
-            raise
-        code = 1
-        if isinstance(exc, OSError) and exc.errno in OUTPUT_ERRNOS:
-            err(f"studyplan: {OutputError(exc)}")
-        else:
-            # the first line only: a database error goes on with the statement and its
-            # parameters, which may hold what nobody should see (a password's verifier)
-            first = (str(exc).strip().splitlines() or [""])[0]
-            err(
-                f"studyplan: internal error: {type(exc).__name__}: {first} "
-                "(run with --debug for details)"
-            )
-    finally:
-        run_state.close()
-    try:
-        sys.stdout.flush()
-    except OSError as exc:
-        code = 1
-        err(f"studyplan: {OutputError(exc)}")
-    sys.exit(code)
+    return code
 
 
 def _help_asked(exc: typer.TyperException) -> str | None:

@@ -6,43 +6,57 @@ the files it came from, so each address is checked once however often it is writ
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from functools import cache
-from html.parser import HTMLParser
-from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 from studyplan.code_spans import code_spans
 from studyplan.errors import LinkCheckError, NotFoundError, UsageError
+from studyplan.links.records import Record
 
+TYPE_CHECKING = False  # not typing's: importing typing costs a link check 3 ms
 if TYPE_CHECKING:
     from datetime import datetime
+    from os import PathLike
 
     from markdown_it import MarkdownIt
 
 
-@dataclass
-class LinkTarget:
+class LinkTarget(Record):
     """One URL to check and who uses it."""
 
-    url: str
-    resources: list[str] = field(default_factory=list)
-    """Catalog resource ids whose address this is."""
-    sources: list[str] = field(default_factory=list)
-    """Files (or ``database``) where the URL was found."""
-    created_at: datetime | None = None
-    """When the oldest database resource with this address was added (None outside the
-    database): a resource added today can have no archived copy yet."""
+    __slots__ = ("created_at", "resources", "sources", "url")
+    _fields = ("url", "resources", "sources", "created_at")
+
+    def __init__(
+        self,
+        url: str,
+        resources: list[str] | None = None,
+        sources: list[str] | None = None,
+        created_at: datetime | None = None,
+    ) -> None:
+        self.url = url
+        self.resources: list[str] = resources if resources is not None else []
+        """Catalog resource ids whose address this is."""
+        self.sources: list[str] = sources if sources is not None else []
+        """Files (or ``database``) where the URL was found."""
+        self.created_at = created_at
+        """When the oldest database resource with this address was added (None outside the
+        database): a resource added today can have no archived copy yet."""
 
 
 class TargetSet:
-    """An insertion-ordered, de-duplicated collection of :class:`LinkTarget`."""
+    """An insertion-ordered, de-duplicated collection of :class:`LinkTarget`.
 
-    def __init__(self) -> None:
+    URLs are told apart without their ``#part`` unless ``include_fragments``: then
+    ``page#a`` and ``page#b`` are two targets (the engine still fetches the page once).
+    """
+
+    def __init__(self, include_fragments: bool = False) -> None:
         self._by_url: dict[str, LinkTarget] = {}
+        self.include_fragments = include_fragments
 
     def add(
         self,
@@ -52,7 +66,7 @@ class TargetSet:
         created_at: datetime | None = None,
     ) -> None:
         """Record that ``url`` is used (by ``resource`` added at ``created_at``, in ``source``)."""
-        key = normalize_url(url)
+        key = url.strip() if self.include_fragments else normalize_url(url)
         if not key:
             return
         target = self._by_url.get(key)
@@ -108,8 +122,14 @@ def urls_in_text(text: str) -> list[str]:
     return [_trim(m.group(0)) for m in _BARE_URL.finditer(text)]
 
 
+_PLAIN_DESTINATION = re.compile(r"[^\s()>]*")
+
+
 def _inline_target(text: str, start: int) -> str:
     """The destination of a Markdown inline link starting at ``start`` (balanced parens)."""
+    end = _PLAIN_DESTINATION.match(text, start).end()  # type: ignore[union-attr]
+    if end >= len(text) or text[end] != "(":
+        return text[start:end]  # no parenthesis inside: the common case, without a loop
     depth = 0
     end = start
     while end < len(text):
@@ -222,17 +242,24 @@ def _is_hint_tag(tag: str) -> bool:
 """``<link rel>`` values that name a server to warm up, not a document to fetch."""
 
 
-class _LinkParser(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.urls: list[str] = []
+@cache
+def _link_parser() -> type:
+    """The HTML parser class that collects links (html.parser is imported on first use)."""
+    from html.parser import HTMLParser
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "link" and _is_hint(attrs):
-            return
-        for name, value in attrs:
-            if name in ("href", "src") and value and _SCHEME.match(value.strip()):
-                self.urls.append(value.strip())
+    class LinkParser(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.urls: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag == "link" and _is_hint(attrs):
+                return
+            for name, value in attrs:
+                if name in ("href", "src") and value and _SCHEME.match(value.strip()):
+                    self.urls.append(value.strip())
+
+    return LinkParser
 
 
 def _is_hint(attrs: list[tuple[str, str | None]]) -> bool:
@@ -246,24 +273,19 @@ def urls_in_html(text: str) -> list[str]:
 
     ``<link rel="preconnect">`` and ``<link rel="dns-prefetch">`` are hints, not links.
     """
-    parser = _LinkParser()
+    parser = _link_parser()()
     parser.feed(text)
     parser.close()
     return parser.urls
 
 
-def _is_catalog(path: Path, text: str) -> bool:
-    return (
-        path.suffix.lower() in (".yaml", ".yml")
-        and re.search(r"^steps\s*:", text, re.M) is not None
-    )
-
-
-def add_catalog(targets: TargetSet, path: Path, step: int | None = None) -> None:
+def add_catalog(targets: TargetSet, path: str, step: int | None = None) -> None:
     """Add every resource URL of the catalog at ``path`` (only step ``step`` if given)."""
+    from pathlib import Path
+
     from studyplan.catalog.loader import load_catalog
 
-    catalog = load_catalog(path)
+    catalog = load_catalog(Path(path))
     numbers = {s.number for s in catalog.steps}
     if step is not None and step not in numbers:
         listed = ", ".join(str(n) for n in sorted(numbers))
@@ -272,31 +294,39 @@ def add_catalog(targets: TargetSet, path: Path, step: int | None = None) -> None
         if step is not None and spec.number != step:
             continue
         for resource in spec.resources:
-            targets.add(resource.url, resource.id, str(path))
+            targets.add(resource.url, resource.id, path)
 
 
 def extract_files(
-    paths: Iterable[Path], step: int | None = None, include_verbatim: bool = False
+    paths: Iterable[str | PathLike[str]],
+    step: int | None = None,
+    include_verbatim: bool = False,
+    include_fragments: bool = False,
 ) -> TargetSet:
     """Collect the links of ``paths`` (catalog YAML, Markdown, HTML or plain text).
 
     In Markdown, URLs in code are left out unless ``include_verbatim``. reStructuredText is
-    read as plain text: its backticks mark links and roles, not code.
+    read as plain text: its backticks mark links and roles, not code. With
+    ``include_fragments`` the ``#part`` of each URL is kept (see :class:`TargetSet`).
     """
-    targets = TargetSet()
-    for path in paths:
+    targets = TargetSet(include_fragments)
+    for entry in paths:
+        path = os.fspath(entry)
         try:
-            text = path.read_text(encoding="utf-8", errors="replace")
+            with open(path, encoding="utf-8", errors="replace") as stream:
+                text = stream.read()
         except FileNotFoundError:
             raise LinkCheckError(f"{path}: no such file; check the path") from None
+        except IsADirectoryError:
+            raise LinkCheckError(f"{path}: is a folder; give the files in it") from None
         except OSError as exc:
             raise LinkCheckError(f"{path}: cannot read ({exc.strerror})") from None
-        if _is_catalog(path, text):
+        suffix = os.path.splitext(path)[1].lower()
+        if suffix in (".yaml", ".yml") and re.search(r"^steps\s*:", text, re.M) is not None:
             add_catalog(targets, path, step)
             continue
         if step is not None:
             raise UsageError(f"--step works with a catalog, but {path} is not a catalog YAML")
-        suffix = path.suffix.lower()
         if suffix in (".html", ".htm", ".xhtml"):
             urls = urls_in_html(text)
         elif suffix in (".md", ".markdown", ".mdx"):
@@ -304,5 +334,5 @@ def extract_files(
         else:
             urls = urls_in_text(text)
         for url in urls:
-            targets.add(url, None, str(path))
+            targets.add(url, None, path)
     return targets

@@ -6,19 +6,24 @@ Everything here is pure (no network, no database) so it is cheap to import and t
 from __future__ import annotations
 
 import math
-import random
 import re
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
 
 from studyplan.errors import UsageError
+from studyplan.links.records import Record
+
+TYPE_CHECKING = False  # not typing's: importing typing costs a link check 3 ms
+if TYPE_CHECKING:
+    from random import Random
 
 SUCCESS_CODES = frozenset(range(200, 300))
 """The 2xx codes: alive unless an ``--accept`` list names 2xx codes of its own."""
 
 DEFAULT_ACCEPT = SUCCESS_CODES
 """Status codes counted alive unless ``--accept`` says otherwise."""
+
+ONE_DAY = timedelta(days=1)
+"""How long a stored success is reused unless ``--max-age`` says otherwise."""
 
 DEFAULT_USER_AGENT = "studyplan-linkcheck/0.1 (+https://github.com/studyplan)"
 """The User-Agent sent with every request unless ``--user-agent`` says otherwise."""
@@ -39,65 +44,140 @@ PERMANENT_REDIRECTS = frozenset({301, 308})
 """Redirects that say the resource moved for good."""
 
 
-@dataclass(frozen=True)
-class CheckOptions:
-    """Options of one link check run (the CLI's flags, with the same defaults)."""
+class CheckOptions(Record):
+    """Options of one link check run (the CLI's flags, with the same defaults); immutable.
 
-    max_concurrency: int = 64
+    Raises :class:`UsageError` with one line for a value out of range. ``replace`` gives a
+    copy with changes.
+    """
+
+    __slots__ = (
+        "accept",
+        "backoff_base",
+        "backoff_cap",
+        "exclude_patterns",
+        "excludes",
+        "force",
+        "host_concurrency",
+        "include_fragments",
+        "max_age",
+        "max_concurrency",
+        "max_redirects",
+        "retries",
+        "timeout",
+        "user_agent",
+        "youtube_thumbnail_base",
+    )
+    _fields = (
+        "max_concurrency",
+        "host_concurrency",
+        "timeout",
+        "retries",
+        "max_age",
+        "force",
+        "accept",
+        "excludes",
+        "user_agent",
+        "max_redirects",
+        "backoff_base",
+        "backoff_cap",
+        "include_fragments",
+        "youtube_thumbnail_base",
+    )
+
+    max_concurrency: int
     """At most this many requests in flight at once."""
-    host_concurrency: int = 4
+    host_concurrency: int
     """At most this many requests in flight to one host (scheme, host and port)."""
-    timeout: float = 20.0
+    timeout: float
     """Seconds one request may take from connecting to the response head, in total."""
-    retries: int = 2
+    retries: int
     """How many times to ask again after a 429, 5xx, 408, timeout or dropped connection."""
-    max_age: timedelta = timedelta(days=1)
+    max_age: timedelta
     """Reuse a stored success younger than this instead of asking again."""
-    force: bool = False
+    force: bool
     """Ignore stored results and check every URL."""
-    accept: frozenset[int] = DEFAULT_ACCEPT
+    accept: frozenset[int]
     """Status codes counted alive."""
-    excludes: tuple[str, ...] = ()
+    excludes: tuple[str, ...]
     """Regular expressions; a URL matching any of them is skipped."""
-    user_agent: str = DEFAULT_USER_AGENT
+    user_agent: str
     """The User-Agent header."""
-    max_redirects: int = 10
+    max_redirects: int
     """Redirects followed before giving up with an error."""
-    backoff_base: float = 0.5
+    backoff_base: float
     """Seconds before the first retry; doubled for each further one (with jitter)."""
-    backoff_cap: float = 30.0
+    backoff_cap: float
     """The longest wait before a retry, whatever Retry-After asks."""
-    youtube_thumbnail_base: str = "https://img.youtube.com"
+    include_fragments: bool
+    """Check that the ``#part`` of a URL names an anchor of the page (reads a body prefix)."""
+    youtube_thumbnail_base: str
     """Where YouTube thumbnails are fetched to tell a missing video from a present one."""
-    exclude_patterns: tuple[re.Pattern[str], ...] = field(default=(), compare=False, repr=False)
+    exclude_patterns: tuple[re.Pattern[str], ...]
+    """``excludes``, compiled."""
 
-    def __post_init__(self) -> None:
-        if self.max_concurrency < 1:
+    def __init__(
+        self,
+        max_concurrency: int = 64,
+        host_concurrency: int = 4,
+        timeout: float = 20.0,
+        retries: int = 2,
+        max_age: timedelta = ONE_DAY,
+        force: bool = False,
+        accept: frozenset[int] = DEFAULT_ACCEPT,
+        excludes: tuple[str, ...] = (),
+        user_agent: str = DEFAULT_USER_AGENT,
+        max_redirects: int = 10,
+        backoff_base: float = 0.5,
+        backoff_cap: float = 30.0,
+        include_fragments: bool = False,
+        youtube_thumbnail_base: str = "https://img.youtube.com",
+    ) -> None:
+        if max_concurrency < 1:
             raise UsageError("--max-concurrency must be at least 1")
-        if self.host_concurrency < 1:
+        if host_concurrency < 1:
             raise UsageError("--host-concurrency must be at least 1")
-        if not math.isfinite(self.timeout) or self.timeout <= 0:
+        if not math.isfinite(timeout) or timeout <= 0:
             raise UsageError("--timeout must be a number of seconds more than 0")
-        if any(ord(char) < 32 or ord(char) == 127 for char in self.user_agent):
+        if any(ord(char) < 32 or ord(char) == 127 for char in user_agent):
             raise UsageError("--user-agent must not hold control characters (line breaks…)")
-        if self.retries < 0:
+        if retries < 0:
             raise UsageError("--retries must be 0 or more")
         patterns = []
-        for text in self.excludes:
+        for text in excludes:
             try:
                 patterns.append(re.compile(text))
             except re.error as exc:
                 raise UsageError(
                     f"--exclude {text!r} is not a valid regular expression: {exc}"
                 ) from None
-        object.__setattr__(self, "exclude_patterns", tuple(patterns))
+        values = {
+            "max_concurrency": max_concurrency,
+            "host_concurrency": host_concurrency,
+            "timeout": timeout,
+            "retries": retries,
+            "max_age": max_age,
+            "force": force,
+            "accept": accept,
+            "excludes": tuple(excludes),
+            "user_agent": user_agent,
+            "max_redirects": max_redirects,
+            "backoff_base": backoff_base,
+            "backoff_cap": backoff_cap,
+            "include_fragments": include_fragments,
+            "youtube_thumbnail_base": youtube_thumbnail_base,
+            "exclude_patterns": tuple(patterns),
+        }
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"CheckOptions are immutable: use replace({name}=...)")
 
     def is_excluded(self, url: str) -> bool:
         """Whether ``url`` matches one of the ``--exclude`` expressions."""
         return any(p.search(url) for p in self.exclude_patterns)
 
-
-_RNG = random.Random()
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)?\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -171,6 +251,8 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     value = value.strip()
     if value.isdigit():
         return float(value)
+    from email.utils import parsedate_to_datetime
+
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
@@ -185,14 +267,18 @@ def backoff_delay(
     attempt: int,
     options: CheckOptions,
     retry_after: float | None = None,
-    rng: random.Random | None = None,
+    rng: Random | None = None,
 ) -> float:
     """Seconds to wait before retry number ``attempt`` (1 for the first retry).
 
     Exponential (base × 2^(attempt-1)) with full jitter in [50 %, 100 %]; a server's
     Retry-After wins when it asks for longer. Never more than ``backoff_cap``.
     """
-    jitter = (rng or _RNG).random()
+    if rng is None:
+        import random
+
+        rng = random.Random()
+    jitter = rng.random()
     delay = options.backoff_base * 2 ** (attempt - 1) * (0.5 + jitter / 2)
     if retry_after is not None:
         delay = max(delay, retry_after)

@@ -1,42 +1,238 @@
-"""One ``links check`` run: reuse fresh stored successes, check the rest, store the new results.
+"""One ``links check`` run: reuse fresh stored successes, check the rest, store the results.
 
-Kept apart from :mod:`studyplan.links.service` and light to import (no SQLAlchemy, no HTTP
-client at module level): the command line starts checking while another thread opens the
-database, which is what imports SQLAlchemy (see :mod:`studyplan.cli.links_cmd`).
+Kept apart from :mod:`studyplan.links.service` and light to import (no SQLAlchemy): the command
+line sends its first requests while another thread opens the database (SQLAlchemy, migrations,
+catalog sync), and results are stored as they arrive, in batches, by a thread of their own
+(:class:`ResultSink`). The interface runs the same :class:`LinkCheck` through
+:func:`run_check`.
+
+The run also reads and updates the rate memory (:mod:`studyplan.links.pace_memory`): hosts
+that asked for a slower pace last time start at it.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from studyplan.links.archive import archive_url
 from studyplan.links.extract import LinkTarget
 from studyplan.links.policy import CheckOptions
 from studyplan.links.result import LinkResult
 
+TYPE_CHECKING = False  # not typing's: importing typing costs a link check 3 ms
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from studyplan.db.database import Database
+    from studyplan.links.checker import LinkChecker
 
 ProgressCallback = Callable[[LinkResult, int, int], None]
 """Called as ``(result, done, total)`` after each URL (reused results included)."""
 
 
-@dataclass
 class CheckRun:
     """The outcome of one ``links check``."""
 
-    results: list[LinkResult]
-    checked: int = 0
-    """URLs asked over the network (or skipped) in this run."""
-    reused: int = 0
-    """URLs answered from stored results younger than ``max_age``."""
+    def __init__(
+        self,
+        results: list[LinkResult],
+        checked: int = 0,
+        reused: int = 0,
+        warnings: list[str] | None = None,
+    ) -> None:
+        self.results = results
+        self.checked = checked
+        """URLs asked over the network (or skipped) in this run."""
+        self.reused = reused
+        """URLs answered from stored results younger than ``max_age``."""
+        self.warnings = warnings or []
+        """What went wrong around the check without spoiling it (the rate memory unwritable)."""
 
     @property
     def failed(self) -> list[LinkResult]:
-        """Results that are dead or errors (exit code 2)."""
+        """Results that are dead, errors, input problems or missing fragments (exit code 2)."""
         return [r for r in self.results if r.failed]
+
+
+class ResultSink:
+    """Stores results in the database as they arrive, in batches, from a thread of its own.
+
+    ``database`` gives the database, maybe waiting while another thread opens it: the sink
+    waits for it without holding up the check. :meth:`finish` stores what is left and
+    re-raises what went wrong (the database could not be opened, or refused the rows).
+    """
+
+    def __init__(self, database: Callable[[], Database]) -> None:
+        self._database = database
+        self._pending: list[LinkResult] = []
+        self._cond = threading.Condition(threading.Lock())
+        self._closed = False
+        self._error: BaseException | None = None
+        self.stored = 0
+        self._thread = threading.Thread(target=self._run, name="studyplan-store", daemon=True)
+        self._thread.start()
+
+    def put(self, result: LinkResult) -> None:
+        """Queue ``result`` to be stored (reused results are not stored again)."""
+        if result.cached:
+            return
+        with self._cond:
+            self._pending.append(result)
+            self._cond.notify()
+
+    def _run(self) -> None:
+        try:
+            db = self._database()  # first: the thread opening it imports SQLAlchemy meanwhile
+            from studyplan.links import store
+
+            while True:
+                with self._cond:
+                    while not self._pending and not self._closed:
+                        self._cond.wait()
+                    batch, self._pending = self._pending, []
+                    closed = self._closed
+                if batch:
+                    self.stored += store.save_results(db, batch)
+                if closed and not batch:
+                    return
+        except BaseException as exc:  # re-raised by finish(), in the caller's thread
+            self._error = exc
+
+    def abandon(self) -> None:
+        """Store nothing more and let the thread end (the run was cancelled or failed)."""
+        with self._cond:
+            self._pending = []
+            self._closed = True
+            self._cond.notify()
+
+    def finish(self) -> int:
+        """Store what is left, wait for the thread; how many results were stored."""
+        with self._cond:
+            self._closed = True
+            self._cond.notify()
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self.stored
+
+
+class LinkCheck:
+    """One run over ``targets``: what is reused, what is checked, where results go.
+
+    ``database`` gives the database (maybe waiting while another thread opens it): stored
+    results to reuse (unless ``--force``), and where the new ones go; None keeps nothing. ``memory`` is the rate memory's file (None: no
+    memory). :meth:`run` blocks; :meth:`cancel` may be called from another thread.
+    """
+
+    def __init__(
+        self,
+        targets: list[LinkTarget],
+        options: CheckOptions,
+        database: Callable[[], Database] | None = None,
+        progress: ProgressCallback | None = None,
+        memory: Path | None = None,
+    ) -> None:
+        self.targets = targets
+        self.options = options
+        self.database = database
+        self.progress = progress
+        self.memory = memory
+        self._checker: LinkChecker | None = None
+        self._cancelled = threading.Event()
+
+    def cancel(self) -> None:
+        """Stop the run soon; nothing more is stored."""
+        self._cancelled.set()
+        checker = self._checker
+        if checker is not None:
+            checker.cancel()
+
+    def run(self) -> CheckRun:
+        """Reuse, check, store; the results in the targets' order."""
+        from studyplan.links.checker import LinkChecker
+
+        reused = self._reusable()
+        total = len(self.targets)
+        progress = self.progress
+        done = 0
+        for target in self.targets:
+            cached = reused.get(target.url)
+            if cached is not None:
+                cached.resources = list(target.resources)
+                cached.archive_url = _archive_url(target)
+                done += 1
+                if progress is not None:
+                    progress(cached, done, total)
+        todo = [t for t in self.targets if t.url not in reused]
+        warnings: list[str] = []
+        checker = self._checker = LinkChecker(self.options, paces=self._paces())
+        if self._cancelled.is_set():
+            checker.cancel()
+        sink: ResultSink | None = None
+        gate = threading.Lock()
+
+        def forward(result: LinkResult, index: int, _count: int) -> None:
+            with gate:
+                if sink is not None:
+                    sink.put(result)
+                else:
+                    early.append(result)
+            if progress is not None:
+                progress(result, done + index, total)
+
+        early: list[LinkResult] = []  # finished before the sink exists (skipped, invalid)
+        try:
+            checker.start(todo, forward)
+            # the requests are out: now the database may open (imports, SQL) meanwhile
+            if self.database is not None and todo:
+                with gate:
+                    sink = ResultSink(self.database)
+                    for result in early:
+                        sink.put(result)
+            fresh = checker.wait() if todo else []
+        except BaseException:
+            if sink is not None:
+                sink.abandon()
+            raise
+        finally:
+            checker.close()
+        if self.memory is not None:
+            from studyplan.links.pace_memory import save_run
+
+            warning = save_run(self.memory, checker.asked_pace, checker.contacted)
+            if warning:
+                warnings.append(warning)
+        if sink is not None:
+            sink.finish()
+        by_url = {r.url: r for r in fresh} | reused
+        return CheckRun(
+            [by_url[t.url] for t in self.targets],
+            checked=len(fresh),
+            reused=len(reused),
+            warnings=warnings,
+        )
+
+    def _reusable(self) -> dict[str, LinkResult]:
+        """Stored successes younger than ``max_age`` (none with ``--force`` or no database)."""
+        if self.database is None or self.options.force:
+            return {}
+        from studyplan.links import store
+
+        db = self.database()
+        return store.reusable_results(db, [t.url for t in self.targets], self.options.max_age)
+
+    def _paces(self) -> dict[str, float]:
+        if self.memory is None:
+            return {}
+        from studyplan.links.pace_memory import PaceMemory
+
+        return PaceMemory.load(self.memory).hosts()
+
+
+def _archive_url(target: LinkTarget) -> str | None:
+    from studyplan.links.archive import archive_url
+
+    return archive_url(target.url, target.created_at)
 
 
 async def run_check(
@@ -44,43 +240,18 @@ async def run_check(
     options: CheckOptions,
     db: Database | None = None,
     progress: ProgressCallback | None = None,
+    memory: Path | None = None,
 ) -> CheckRun:
-    """Check ``targets``, reusing fresh stored successes and storing the new results.
+    """Check ``targets`` from an event loop: :class:`LinkCheck` in a thread.
 
-    Without ``db`` nothing is reused or stored (:func:`store_run` can store the run later).
+    Without ``db`` nothing is reused or stored. Cancelling the awaiting task cancels the
+    check; what was not stored yet is dropped.
     """
-    from studyplan.links.checker import check_targets
+    import asyncio
 
-    reused: dict[str, LinkResult] = {}
-    if db is not None and not options.force:
-        from studyplan.links import store
-
-        reused = store.reusable_results(db, [t.url for t in targets], options.max_age)
-    total = len(targets)
-    done = 0
-    for target in targets:
-        cached = reused.get(target.url)
-        if cached is not None:
-            cached.resources = list(target.resources)
-            cached.archive_url = archive_url(target.url, target.created_at)
-            done += 1
-            if progress is not None:
-                progress(cached, done, total)
-    todo = [t for t in targets if t.url not in reused]
-
-    def forward(result: LinkResult, index: int, _count: int) -> None:
-        if progress is not None:
-            progress(result, done + index, total)
-
-    fresh = await check_targets(todo, options, forward) if todo else []
-    if db is not None:
-        store_results(db, fresh)
-    by_url = {r.url: r for r in fresh} | reused
-    return CheckRun([by_url[t.url] for t in targets], checked=len(fresh), reused=len(reused))
-
-
-def store_results(db: Database, results: list[LinkResult]) -> int:
-    """Keep the results that were not reused in ``db`` (one transaction); how many were."""
-    from studyplan.links import store
-
-    return store.save_results(db, results)
+    check = LinkCheck(targets, options, None if db is None else lambda: db, progress, memory)
+    try:
+        return await asyncio.to_thread(check.run)
+    except asyncio.CancelledError:
+        check.cancel()
+        raise

@@ -22,13 +22,14 @@ from studyplan.db.models import Resource, Step, dump_json, utcnow
 from studyplan.errors import NotFoundError
 from studyplan.links import store
 from studyplan.links.archive import archive_url
-from studyplan.links.extract import LinkTarget, TargetSet
+from studyplan.links.extract import LinkTarget, TargetSet, normalize_url
 from studyplan.links.policy import CheckOptions
 from studyplan.links.result import FAILED, REDIRECTED
-from studyplan.links.runner import CheckRun, ProgressCallback, run_check, store_results
+from studyplan.links.runner import CheckRun, LinkCheck, ProgressCallback, run_check
 
 __all__ = [
     "CheckRun",
+    "LinkCheck",
     "LinkState",
     "ProgressCallback",
     "RedirectChange",
@@ -37,7 +38,6 @@ __all__ = [
     "database_targets",
     "latest_states",
     "run_check",
-    "store_results",
 ]
 
 UNCHECKED = "unchecked"
@@ -124,10 +124,13 @@ def _require_step(session: Any, number: int) -> None:
         raise NotFoundError(f"no step {number}; 'studyplan steps' lists them")
 
 
-def database_targets(db: Database, step: int | None = None) -> list[LinkTarget]:
+def database_targets(
+    db: Database, step: int | None = None, include_fragments: bool = False
+) -> list[LinkTarget]:
     """The addresses of every current resource in the database (of step ``step`` if given).
 
     An unknown step raises :class:`NotFoundError`; a step without resources gives no targets.
+    With ``include_fragments`` an address keeps its ``#part`` (see :class:`TargetSet`).
     """
     rows = _current_resources(
         db,
@@ -137,7 +140,7 @@ def database_targets(db: Database, step: int | None = None) -> list[LinkTarget]:
         col(Resource.created_at),
         col(Resource.origin),
     )
-    targets = TargetSet()
+    targets = TargetSet(include_fragments)
     for resource_id, url, created_at, origin in rows:
         targets.add(url, resource_id, "database", _added_at(created_at, origin))
     return targets.targets()
@@ -159,8 +162,14 @@ async def check_resources(
     progress: ProgressCallback | None = None,
     step: int | None = None,
 ) -> CheckRun:
-    """Check every current resource of the database (the interface's "check links")."""
-    return await run_check(database_targets(db, step), options, db, progress)
+    """Check every current resource of the database (the interface's "check links").
+
+    The rate memory is the learner's (:func:`studyplan.paths.host_pace_file`).
+    """
+    from studyplan import paths
+
+    targets = database_targets(db, step, options.include_fragments)
+    return await run_check(targets, options, db, progress, paths.host_pace_file())
 
 
 def latest_states(
@@ -183,7 +192,8 @@ def latest_states(
         col(Resource.origin),
     )
     urls = [row[2] for row in rows]
-    latest = store.latest_results(db, urls)
+    # a check without --include-fragments keeps an address without its #part
+    latest = store.latest_results(db, urls + [normalize_url(u) for u in urls])
     streaks = store.failing_streaks(db, urls)
     now = now or utcnow()
     states: dict[str, LinkState] = {}
@@ -197,7 +207,7 @@ def latest_states(
             failing_streak=streaks.get(url, 0),
             archive_url=archive_url(url, _added_at(created_at, origin), now),
         )
-        found = latest.get(url)
+        found = latest.get(url) or latest.get(normalize_url(url))
         if found is not None:
             state.status = found.status
             state.http_status = found.http_status

@@ -202,13 +202,18 @@ def test_apply_redirects_without_checks(home: Path) -> None:
     assert "no permanent redirects" in result.stdout
 
 
-def test_core_imports_neither_textual_nor_aiohttp_until_checking() -> None:
+def test_what_runs_before_the_first_request_loads_nothing_heavy() -> None:
+    # links check sends its first requests before Typer, SQLAlchemy or pydantic load (they
+    # load meanwhile, in the thread storing results): see studyplan/cli/links_check.py
     code = (
-        "import sys, studyplan.links.service, studyplan.links.report, studyplan.links.store,"
-        " studyplan.cli.links_cmd;"
-        "assert 'aiohttp' not in sys.modules, 'aiohttp';"
-        "import studyplan.links.checker;"
-        "assert 'textual' not in sys.modules, 'textual'"
+        "import sys, studyplan.cli.entry, studyplan.cli.links_check, studyplan.cli.boundary,"
+        " studyplan.cli.run_state, studyplan.links.runner, studyplan.links.checker,"
+        " studyplan.links.extract, studyplan.links.policy, studyplan.links.pace_memory,"
+        " studyplan.paths;"
+        "heavy = {'typer', 'click', 'sqlalchemy', 'pydantic', 'textual', 'asyncio', 'ssl',"
+        " 'aiohttp', 'typing', 'dataclasses', 'rich', 'yaml', 'platformdirs'};"
+        "loaded = sorted(heavy & set(sys.modules));"
+        "assert not loaded, loaded"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 

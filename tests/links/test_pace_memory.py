@@ -173,18 +173,6 @@ def test_a_file_that_cannot_be_replaced_gives_a_warning(path: Path) -> None:
     assert not [p for p in path.parent.iterdir() if p.name.endswith(".tmp")]
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
-def test_a_read_only_folder_gives_a_warning(path: Path) -> None:
-    path.parent.mkdir()
-    path.parent.chmod(0o555)
-    try:
-        warning = save_run(path, {A: 1.0}, {A}, now=T0)
-    finally:
-        path.parent.chmod(0o755)
-    assert_warning(warning, path)
-    assert "Permission denied" in str(warning)
-
-
 def test_a_lock_held_too_long_gives_up_with_a_warning(path: Path) -> None:
     save_run(path, {A: 1.0}, {A}, now=T0)
     with open(path.with_name(path.name + ".lock"), "w") as held:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -99,8 +98,8 @@ async def test_max_age_zero_or_force_checks_again(
 ) -> None:
     url = server.url("/ok/age")
     await service.run_check(targets(url), fast, db)
-    await service.run_check(targets(url), dataclasses.replace(fast, max_age=timedelta(0)), db)
-    await service.run_check(targets(url), dataclasses.replace(fast, force=True), db)
+    await service.run_check(targets(url), fast.replace(max_age=timedelta(0)), db)
+    await service.run_check(targets(url), fast.replace(force=True), db)
     assert server.hits["/ok/age"] == 3
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -121,7 +120,7 @@ def link_db(
 
 def build(db: Database, opened: Opened | None = None, **options: object) -> StudyplanApp:
     return make_app(
-        load_settings(), db, opener=opened or Opened(), link_options=replace(FAST, **options)
+        load_settings(), db, opener=opened or Opened(), link_options=FAST.replace(**options)
     )
 
 

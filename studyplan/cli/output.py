@@ -1,0 +1,53 @@
+"""Printing for every command: standard output and error, safe for a terminal.
+
+Everything printed goes through :func:`out`, :func:`err` or :func:`print_json`, which show
+control characters a user or a catalog wrote as visible signs (:mod:`studyplan.safe_text`)
+so that no note or title can move the cursor, clear the screen or ring the bell. Nothing
+here imports Typer: ``links check`` prints through it before Typer is loaded.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from studyplan.safe_text import visible, visible_json
+
+TYPE_CHECKING = False  # not typing's: importing typing costs a link check 3 ms
+if TYPE_CHECKING:
+    from typing import Any
+
+
+def say_waiting(attempt: int, waited: float) -> None:
+    """Say once that another studyplan holds the database and this one waits."""
+    if attempt == 1:
+        err("database busy: another studyplan is using the database; waiting…")
+
+
+def warn(message: str) -> None:
+    """Print a one-line warning on standard error; the command goes on."""
+    err(f"studyplan: warning: {message}")
+
+
+def err(message: str) -> None:
+    """Print to standard error, control characters shown as visible signs."""
+    print(visible(message), file=sys.stderr)
+
+
+def out(message: str = "") -> None:
+    """Print to standard output, control characters shown as visible signs."""
+    print(visible(message))
+
+
+def print_json(data: Any) -> None:
+    """Print ``data`` as indented JSON (datetimes as ISO 8601), safe for a terminal."""
+    import json
+
+    print(visible_json(json.dumps(data, indent=2, ensure_ascii=False, default=_json_default)))
+
+
+def _json_default(value: Any) -> Any:
+    from datetime import datetime
+
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    raise TypeError(f"cannot serialize {type(value).__name__}")
