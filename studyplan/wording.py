@@ -37,6 +37,8 @@ LINK_MARK = {
     "dead": "✗",
     "blocked": "?",
     "error": "!",
+    "fragment-missing": "#",
+    "invalid": "✗",
     "skipped": "-",
     "unchecked": "·",
 }
@@ -48,6 +50,8 @@ LINK_WORD = {
     "dead": "dead",
     "blocked": "blocked (maybe alive; a person should look)",
     "error": "error",
+    "fragment-missing": "page alive, but its #part is missing",
+    "invalid": "invalid address (fix it in the catalog)",
     "skipped": "not checked (scheme skipped)",
     "unchecked": "not checked yet",
 }

@@ -23,6 +23,8 @@ LINK_STYLE = {
     "redirected": "cyan",
     "dead": "bold red",
     "error": "bold red",
+    "invalid": "bold red",
+    "fragment-missing": "yellow",
     "blocked": "yellow",
 }
 

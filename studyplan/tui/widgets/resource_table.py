@@ -46,6 +46,8 @@ LINK_CLASSES = {
     "redirected": "resource-table--link-redirected",
     "dead": "resource-table--link-dead",
     "error": "resource-table--link-dead",
+    "invalid": "resource-table--link-dead",
+    "fragment-missing": "resource-table--link-blocked",
     "blocked": "resource-table--link-blocked",
 }
 """The colour of each link mark (the mark itself says it without colour too)."""
