@@ -2,15 +2,17 @@
 
 The script starts its own HTTP server (tests/links/links_server.py) on 127.0.0.1 … 127.0.0.20,
 answering every request after 100 ms, writes a Markdown file of N URLs spread over those hosts,
-and runs ``studyplan links check FILE --format json`` and ``lychee`` with the same global and
-per-host concurrency and no per-host interval, alternating, for a few rounds. It prints one
-figure per line: wall time of each tool (median), the ratio studyplan/lychee, how long each
-took to send its first request and to exit after its last one (start-up and wind-down, the
-part of the wall time that is not network), CPU seconds per 1,000 URLs, peak memory, the
-highest concurrency any host saw, and the number of requests a second studyplan run within
+and runs ``studyplan links check FILE --format json --force`` and ``lychee`` with the same
+global and per-host concurrency and no per-host interval, alternating which goes first, for
+several rounds. It prints one figure per line, each a median with its spread (lowest–highest)
+over the rounds: wall time of each tool, the ratio studyplan/lychee (of the medians, and the
+spread of the rounds' own ratios), how long each took to send its first request and to exit
+after its last one (start-up and wind-down: the part of the wall time that is not network),
+CPU seconds (user + system of the process) per 1,000 URLs, peak memory, the highest
+concurrency any host saw, and the number of requests a second studyplan run within
 --max-age made (must be 0).
 
-Usage: ``.venv/bin/python benchmarks/links_bench.py [--urls 2000] [--rounds 3]``
+Usage: ``.venv/bin/python benchmarks/links_bench.py [--urls 2000] [--rounds 7]``
 """
 
 from __future__ import annotations
@@ -82,7 +84,7 @@ def main() -> int:
     parser.add_argument("--urls", type=int, default=2000)
     parser.add_argument("--hosts", type=int, default=20)
     parser.add_argument("--delay", type=float, default=0.1, help="seconds per response")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--max-concurrency", type=int, default=64)
     parser.add_argument("--host-concurrency", type=int, default=4)
     args = parser.parse_args()
@@ -151,27 +153,44 @@ def main() -> int:
         server.stop()
         shutil.rmtree(work, ignore_errors=True)
 
+    def values(tool: str, attr: str) -> list[float]:
+        return [getattr(r, attr) for r in runs[tool]]
+
     def median(tool: str, attr: str) -> float:
-        return statistics.median(getattr(r, attr) for r in runs[tool])
+        return statistics.median(values(tool, attr))
+
+    def spread(tool: str, attr: str, scale: float = 1.0, digits: int = 2) -> str:
+        found = [v * scale for v in values(tool, attr)]
+        return (
+            f"{statistics.median(found):.{digits}f} "
+            f"({min(found):.{digits}f}-{max(found):.{digits}f})"
+        )
 
     per_k = 1000 / args.urls
     ratio = median("studyplan", "wall") / median("lychee", "wall")
+    ratios = [a.wall / b.wall for a, b in zip(runs["studyplan"], runs["lychee"], strict=True)]
     print(f"urls: {args.urls} over {args.hosts} hosts, {args.delay * 1000:.0f} ms per response")
-    print(f"rounds: {args.rounds}, concurrency {args.max_concurrency}/{args.host_concurrency}")
-    print(f"studyplan wall s (median): {median('studyplan', 'wall'):.2f}")
-    print(f"lychee wall s (median): {median('lychee', 'wall'):.2f}")
-    print(f"wall ratio studyplan/lychee: {ratio:.2f}")
+    print(
+        f"rounds: {args.rounds} alternating, concurrency {args.max_concurrency}/{args.host_concurrency}"
+    )
+    print("figures: median (lowest-highest) over the rounds")
+    print(f"studyplan wall s: {spread('studyplan', 'wall')}")
+    print(f"lychee wall s: {spread('lychee', 'wall')}")
+    print(
+        f"wall ratio studyplan/lychee: {ratio:.3f} (rounds {min(ratios):.3f}-{max(ratios):.3f}, "
+        f"{sum(r <= 1 for r in ratios)} of {len(ratios)} at or below 1)"
+    )
     fresh = runs["fresh"][0].wall
     print(
         f"studyplan first run ever (no database yet) wall s: {fresh:.2f}, ratio {fresh / median('lychee', 'wall'):.2f}"
     )
     for tool in ("studyplan", "lychee"):
         print(
-            f"{tool} first request after s (median): {median(tool, 'first_request'):.2f}, "
-            f"exit after the last request s: {median(tool, 'after_last'):.2f}"
+            f"{tool} first request after s: {spread(tool, 'first_request', digits=3)}, "
+            f"exit after the last request s: {spread(tool, 'after_last', digits=3)}"
         )
-    print(f"studyplan CPU s per 1000 URLs: {median('studyplan', 'cpu') * per_k:.2f}")
-    print(f"lychee CPU s per 1000 URLs: {median('lychee', 'cpu') * per_k:.2f}")
+    print(f"studyplan CPU s per 1000 URLs: {spread('studyplan', 'cpu', per_k, 3)}")
+    print(f"lychee CPU s per 1000 URLs: {spread('lychee', 'cpu', per_k, 3)}")
     print(f"studyplan peak memory MB: {max(r.max_rss_mb for r in runs['studyplan']):.0f}")
     print(f"lychee peak memory MB: {max(r.max_rss_mb for r in runs['lychee']):.0f}")
     print(f"studyplan highest concurrency per host: {max(r.host_peak for r in runs['studyplan'])}")

@@ -246,9 +246,19 @@ def execute(args: CheckArgs, run_state: CliState) -> int:
     from studyplan import paths
     from studyplan.links.runner import LinkCheck
 
-    with _progress(len(targets)) as progress:
+    lines: dict[str, str] = {}
+    with _progress(len(targets)) as bar:
+
+        def progress(result: LinkResult, done: int, total: int) -> None:
+            if args.fmt == "json":  # rendered as answers come, not all after the last one
+                from studyplan.links.report import json_line
+
+                lines[result.url] = json_line(result)
+            if bar is not None:
+                bar(result, done, total)
+
         run = LinkCheck(targets, options, database, progress, paths.host_pace_file()).run()
-    return _report(args, run, run_state)
+    return _report(args, run, run_state, lines)
 
 
 def _targets(
@@ -273,12 +283,12 @@ def _targets(
     return targets, run_state.database
 
 
-def _report(args: CheckArgs, run: CheckRun, run_state: CliState) -> int:
+def _report(args: CheckArgs, run: CheckRun, run_state: CliState, lines: dict[str, str]) -> int:
     from studyplan.links import report
 
     for warning in run.warnings:
         run_state.warn(warning)
-    emit(report.render_results(run.results, args.fmt, run.reused), args.output)
+    emit(report.render_results(run.results, args.fmt, run.reused, lines), args.output)
     if args.output is not None or args.fmt != "table":
         err(report.summary_line(run.results, run.reused))
     return EXIT_FAILED if run.failed else 0

@@ -76,10 +76,30 @@ def render_dump(targets: Sequence[LinkTarget], fmt: str) -> str:
     return "".join(f"{t.url}\n" for t in targets)
 
 
-def render_results(results: Sequence[LinkResult], fmt: str, reused: int = 0) -> str:
-    """The report of a ``links check`` run in ``fmt`` (table, json or markdown)."""
+def json_line(result: LinkResult) -> str:
+    """One result as the line ``--format json`` shows it (see :func:`render_results`)."""
+    import json
+
+    return json.dumps(result.to_dict(), ensure_ascii=False)
+
+
+def render_results(
+    results: Sequence[LinkResult],
+    fmt: str,
+    reused: int = 0,
+    lines: dict[str, str] | None = None,
+) -> str:
+    """The report of a ``links check`` run in ``fmt`` (table, json or markdown).
+
+    ``lines`` may hold the JSON lines of results already rendered (by URL) while the check
+    ran, so the report is ready when the last answer comes (:func:`json_line`).
+    """
     if fmt == "json":
-        return json_list([r.to_dict() for r in results])
+        if not results:
+            return "[]"
+        known = lines or {}
+        body = ",\n".join("  " + (known.get(r.url) or json_line(r)) for r in results)
+        return "[\n" + body + "\n]"
     if fmt == "markdown":
         return _results_markdown(results, reused)
     return _results_table(results, reused)

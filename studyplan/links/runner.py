@@ -54,6 +54,12 @@ class CheckRun:
         return [r for r in self.results if r.failed]
 
 
+BATCH_SIZE = 500
+"""Results stored in one transaction at most once this many are waiting."""
+BATCH_SECONDS = 0.5
+"""…or once this long has passed: a transaction per result would cost more than the check."""
+
+
 class ResultSink:
     """Stores results in the database as they arrive, in batches, from a thread of its own.
 
@@ -78,7 +84,11 @@ class ResultSink:
             return
         with self._cond:
             self._pending.append(result)
-            self._cond.notify()
+            if len(self._pending) >= BATCH_SIZE:
+                self._cond.notify()
+
+    def _batch_ready(self) -> bool:
+        return self._closed or len(self._pending) >= BATCH_SIZE
 
     def _run(self) -> None:
         try:
@@ -87,13 +97,12 @@ class ResultSink:
 
             while True:
                 with self._cond:
-                    while not self._pending and not self._closed:
-                        self._cond.wait()
+                    self._cond.wait_for(self._batch_ready, timeout=BATCH_SECONDS)
                     batch, self._pending = self._pending, []
                     closed = self._closed
                 if batch:
                     self.stored += store.save_results(db, batch)
-                if closed and not batch:
+                if closed and not self._pending:
                     return
         except BaseException as exc:  # re-raised by finish(), in the caller's thread
             self._error = exc
