@@ -257,8 +257,13 @@ def execute(args: CheckArgs, run_state: CliState) -> int:
             if bar is not None:
                 bar(result, done, total)
 
-        run = LinkCheck(targets, options, database, progress, paths.host_pace_file()).run()
-    return _report(args, run, run_state, lines)
+        check = LinkCheck(
+            targets, options, database, progress, paths.host_pace_file(), run_state.close
+        )
+        run = check.run()
+    code = _report(args, run, run_state, lines)  # while the last results are being stored
+    check.finish_storing()
+    return code
 
 
 def _targets(

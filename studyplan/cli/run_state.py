@@ -65,6 +65,7 @@ class CliState:
 
     def close(self) -> None:
         """Close the database cleanly (on SQLite: checkpoint the WAL)."""
-        db, self._db = self._db, None
+        with self._lock:
+            db, self._db = self._db, None
         if db is not None:
             db.dispose()

@@ -33,15 +33,17 @@ from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 from studyplan.links import http_client
+from studyplan.links.event_loop import Loop, Stopped, park, sleep
 from studyplan.links.extract import LinkTarget, normalize_url
 from studyplan.links.http_client import ConnectionDropped, Pool, ProtocolError, Target
 from studyplan.links.policy import CheckOptions
 from studyplan.links.result import LinkResult
-from studyplan.links.scheduler import HostScheduler, SlotHold, Stopped, host_key
+from studyplan.links.scheduler import HostScheduler, host_key
 from studyplan.links.triage import examine, input_problem
 
 TYPE_CHECKING = False  # not typing's: importing typing costs a link check 3 ms
 if TYPE_CHECKING:
+    from collections.abc import Generator
     from random import Random
     from typing import Any
 
@@ -179,6 +181,45 @@ class _Page:
         """Whether a target asks for a ``#part`` (the page's body is then read)."""
 
 
+class _Hold:
+    """The one host slot a page's task holds at a time; moving to another host swaps it."""
+
+    __slots__ = ("_checker", "host")
+
+    def __init__(self, checker: LinkChecker, host: str | None = None) -> None:
+        self._checker = checker
+        self.host = host
+
+    def move_to(self, host: str) -> Generator[Any, Any, None]:
+        """Hold a slot of ``host`` (releasing the current one first, so no two are held)."""
+        if self.host == host:
+            return
+        self.release()
+        scheduler = self._checker._scheduler
+        while True:
+            retry = scheduler.try_acquire(host, time.monotonic())
+            if retry is None:
+                self.host = host
+                return
+            if retry == 0.0:
+                yield park(("slot", host))
+            else:
+                yield sleep(retry - time.monotonic())
+
+    def release(self) -> None:
+        """Give the held slot back, if any, and wake a task waiting for one of that host."""
+        if self.host is not None:
+            self._checker._scheduler.release(self.host)
+            loop = self._checker._loop
+            if loop is not None:
+                loop.unpark(("slot", self.host))
+            self.host = None
+
+
+_FEED = 64
+"""Pages handed to the scheduler per round of the loop while the targets are examined."""
+
+
 class LinkChecker:
     """Checks URLs through one connection pool and ``max_concurrency`` worker threads.
 
@@ -199,16 +240,12 @@ class LinkChecker:
         self._rng = rng
         self._scheduler = HostScheduler(options.host_concurrency, paces)
         self._pool = Pool(options.user_agent)
+        self._loop: Loop | None = None
         self._stop = threading.Event()
-        self._lock = threading.Lock()
         self.asked_pace: dict[str, float] = {}
         """Hosts that answered 429 with ``Retry-After`` in this run: seconds they asked for."""
         self.contacted: set[str] = set()
         """Hosts this run sent a request to."""
-        self._targets: list[LinkTarget] = []
-        self._results: dict[str, LinkResult] = {}
-        self._errors: list[BaseException] = []
-        self._workers: list[threading.Thread] = []
 
     def __enter__(self) -> LinkChecker:
         return self
@@ -221,10 +258,11 @@ class LinkChecker:
         self._pool.close()
 
     def cancel(self) -> None:
-        """Stop the check: no new request starts, requests in flight end now with an error."""
+        """Stop the check soon, from any thread: no new request starts, none is waited for."""
         self._stop.set()
-        self._scheduler.close()
-        self._pool.abort()
+        loop = self._loop
+        if loop is not None:
+            loop.stop()
 
     @property
     def cancelled(self) -> bool:
@@ -232,61 +270,87 @@ class LinkChecker:
         return self._stop.is_set()
 
     def check_all(
-        self, targets: list[LinkTarget], progress: ProgressCallback | None = None
+        self,
+        targets: list[LinkTarget],
+        progress: ProgressCallback | None = None,
+        on_started: Callable[[], None] | None = None,
     ) -> list[LinkResult]:
         """Check every target (each URL once); results come back in the targets' order.
 
-        Blocks until done. Raises :class:`Stopped` if :meth:`cancel` was called meanwhile.
-        """
-        self.start(targets, progress)
-        return self.wait()
-
-    def start(self, targets: list[LinkTarget], progress: ProgressCallback | None = None) -> None:
-        """Start checking ``targets`` in worker threads; :meth:`wait` gives the results.
-
-        Workers start with the first URLs, while the rest are still being examined, so the
-        first requests leave at once. Targets never fetched (skipped, input problems) are
-        finished here.
+        Runs the event loop in this thread until done. The first requests leave while the
+        rest of the targets are still being examined; ``on_started`` is called once they
+        all are. Raises :class:`Stopped` if :meth:`cancel` was called meanwhile.
         """
         results: dict[str, LinkResult] = {}
         total = len(targets)
-        lock = self._lock
 
         def finish(result: LinkResult) -> None:
-            with lock:
-                results[result.url] = result
-                done = len(results)
-                if progress is not None:
-                    progress(result, done, total)
+            results[result.url] = result
+            if progress is not None:
+                progress(result, len(results), total)
 
-        self._targets, self._results = targets, results
-        try:
-            for page, host in self._pages(targets, finish):
-                self._scheduler.add(host, page)
-                if len(self._workers) < self.options.max_concurrency:
-                    worker = threading.Thread(
-                        target=self._worker,
-                        args=(finish, self._errors),
-                        name=f"studyplan-link-{len(self._workers)}",
-                        daemon=True,
-                    )
-                    self._workers.append(worker)
-                    worker.start()
-        except BaseException:
-            self.cancel()
-            raise
-        finally:
-            self._scheduler.seal()
-
-    def wait(self) -> list[LinkResult]:
-        """Wait for the check :meth:`start` began; the results in the targets' order."""
-        for worker in self._workers:
-            worker.join()
-        if self._errors:
-            raise self._errors[0]
+        loop = self._loop = Loop()
+        if self._stop.is_set():
+            loop.stop()
+        loop.idle.append(self._dispatcher(targets, finish, on_started))
+        loop.run()
         if self._stop.is_set():
             raise Stopped
-        return [self._results[t.url] for t in self._targets]
+        return [results[t.url] for t in targets]
+
+    def _dispatcher(
+        self,
+        targets: list[LinkTarget],
+        finish: Callable[[LinkResult], None],
+        on_started: Callable[[], None] | None,
+    ) -> Callable[[], bool]:
+        """The loop's idle hook: feed pages to the scheduler, start what may start now."""
+        loop = self._loop
+        assert loop is not None
+        scheduler = self._scheduler
+        pages = self._pages(targets, finish)
+        limit = self.options.max_concurrency
+        state = {"active": 0, "fed": False, "started": on_started is None, "sleeper": False}
+
+        def run_page(page: _Page, host: str) -> Generator[Any, Any, None]:
+            hold = _Hold(self, host)
+            try:
+                found = yield from self._check_page(page, hold)
+            finally:
+                hold.release()
+                state["active"] -= 1
+            for result in found:
+                finish(result)
+
+        def sleeper(until: float) -> Generator[Any, Any, None]:
+            try:
+                yield sleep(until - time.monotonic())
+            finally:
+                state["sleeper"] = False
+
+        def dispatch() -> bool:
+            if not state["fed"]:
+                for count, (page, host) in enumerate(pages, 1):
+                    scheduler.add(host, page)
+                    if count >= _FEED:
+                        break
+                else:
+                    state["fed"] = True
+            now = time.monotonic()
+            while state["active"] < limit and (item := scheduler.take(now)) is not None:
+                state["active"] += 1
+                loop.spawn(run_page(*item))
+            if state["fed"] and not state["started"]:
+                state["started"] = True
+                on_started()  # type: ignore[misc]
+            if state["active"] < limit and not state["sleeper"]:
+                wake = scheduler.wake_at()
+                if wake is not None:  # a paced host's next request: come back then
+                    state["sleeper"] = True
+                    loop.spawn(sleeper(wake))
+            return not state["fed"]
+
+        return dispatch
 
     def _pages(
         self, targets: list[LinkTarget], finish: Callable[[LinkResult], None]
@@ -320,24 +384,6 @@ class LinkChecker:
             probe = self._probe_url(address)
             yield page, host if probe == address else host_key(probe)
 
-    def _worker(self, finish: Callable[[LinkResult], None], errors: list[BaseException]) -> None:
-        try:
-            while (item := self._scheduler.next()) is not None:
-                page, host = item
-                hold = SlotHold(self._scheduler, host)
-                try:
-                    results = self._check_page(page, hold)
-                finally:
-                    hold.release()
-                for result in results:
-                    finish(result)
-        except Stopped:
-            return
-        except BaseException as exc:  # a bug: stop everything, re-raised by check_all
-            errors.append(exc)
-            self._scheduler.close()
-            self._pool.abort()
-
     def _unchecked(self, target: LinkTarget, status: str, reason: str) -> LinkResult:
         """The result of a target never fetched: skipped, or an address that is not usable."""
         from studyplan.links.archive import archive_url
@@ -359,7 +405,7 @@ class LinkChecker:
             return url
         return f"{self.options.youtube_thumbnail_base.rstrip('/')}/vi/{video}/0.jpg"
 
-    def _check_page(self, page: _Page, hold: SlotHold) -> list[LinkResult]:
+    def _check_page(self, page: _Page, hold: _Hold) -> Generator[Any, Any, list[LinkResult]]:
         started = time.perf_counter()
         probe = self._probe_url(page.url)
         youtube = probe != page.url
@@ -367,12 +413,11 @@ class LinkChecker:
         attempts = 0
         while True:
             attempts += 1
-            outcome = self._follow(probe, hold, read_body)
+            outcome = yield from self._follow(probe, hold, read_body)
             if not outcome.retryable or attempts > self.options.retries:
                 break
             hold.release()
-            if self._stop.wait(self._backoff(attempts, outcome)):
-                raise Stopped
+            yield sleep(self._backoff(attempts, outcome))
         elapsed = round((time.perf_counter() - started) * 1000)
         anchors = self._anchors(outcome) if read_body else None
         results = []
@@ -408,25 +453,39 @@ class LinkChecker:
         youtube: bool,
         anchors: tuple[set[str], bool] | None,
     ) -> LinkResult:
-        from studyplan.links.archive import archive_url
-        from studyplan.links.policy import BLOCKED_STATUSES, PERMANENT_REDIRECTS, RETRY_STATUSES
-
-        code = outcome.code
         result = LinkResult(
             url=target.url,
             status="error",
-            http_status=code,
+            http_status=outcome.code,
             final_url=outcome.final_url,
             redirects=outcome.chain,
             error=outcome.error,
             resources=list(target.resources),
             checked_at=utcnow(),
-            archive_url=archive_url(target.url, target.created_at),
         )
         if youtube:
             result.final_url, result.redirects = target.url, []
+        self._judge(result, target, outcome, youtube, anchors)
+        if result.failed:  # reports offer an archived copy of a failed address only
+            from studyplan.links.archive import archive_url
+
+            result.archive_url = archive_url(target.url, target.created_at)
+        return result
+
+    def _judge(
+        self,
+        result: LinkResult,
+        target: LinkTarget,
+        outcome: _Outcome,
+        youtube: bool,
+        anchors: tuple[set[str], bool] | None,
+    ) -> None:
+        """Set the status (and what went wrong) of ``result`` from the answer."""
+        from studyplan.links.policy import BLOCKED_STATUSES, PERMANENT_REDIRECTS, RETRY_STATUSES
+
+        code = outcome.code
         if outcome.error or code is None:
-            return result
+            return
         if code in self.options.accept:
             moved = any(hop["status"] in PERMANENT_REDIRECTS for hop in outcome.chain)
             result.status = "redirected" if moved and not youtube else "alive"
@@ -443,7 +502,6 @@ class LinkChecker:
         else:
             result.status = "dead"
             result.error = f"HTTP {code}"
-        return result
 
     @staticmethod
     def _check_fragment(
@@ -459,7 +517,7 @@ class LinkChecker:
         where = f" in its first {MAX_BODY_BYTES // (1024 * 1024)} MB" if truncated else ""
         result.error = f"the page has no anchor #{fragment}{where}"
 
-    def _follow(self, url: str, hold: SlotHold, read_body: bool) -> _Outcome:
+    def _follow(self, url: str, hold: _Hold, read_body: bool) -> Generator[Any, Any, _Outcome]:
         from studyplan.links.policy import REDIRECT_STATUSES, RETRY_STATUSES, parse_retry_after
 
         chain: list[dict[str, Any]] = []
@@ -467,14 +525,11 @@ class LinkChecker:
         current = url
         while True:
             host = host_key(current)
-            hold.move_to(host)
-            with self._lock:
-                self.contacted.add(host)
+            yield from hold.move_to(host)
+            self.contacted.add(host)
             try:
-                response = self._probe(current, read_body)
+                response = yield from self._probe(current, read_body)
             except REQUEST_ERRORS as exc:
-                if self._stop.is_set():
-                    raise Stopped from None
                 message, retryable = describe_error(exc, self.options.timeout)
                 return _Outcome(None, current, chain, message, retryable)
             code, headers = response.status, response.headers
@@ -515,11 +570,10 @@ class LinkChecker:
     def _slow_down(self, host: str, retry_after: float) -> None:
         """A host asked us to wait: pace it for the rest of the run, and remember it."""
         interval = min(retry_after, self.options.backoff_cap)
-        with self._lock:
-            self.asked_pace[host] = max(self.asked_pace.get(host, 0.0), interval)
-        self._scheduler.slow_down(host, interval)
+        self.asked_pace[host] = max(self.asked_pace.get(host, 0.0), interval)
+        self._scheduler.slow_down(host, interval, time.monotonic())
 
-    def _probe(self, url: str, read_body: bool) -> http_client.Response:
+    def _probe(self, url: str, read_body: bool) -> Generator[Any, Any, http_client.Response]:
         from studyplan.links.policy import GET_FALLBACK_STATUSES
 
         target = Target(url)
@@ -527,10 +581,10 @@ class LinkChecker:
         if read_body:
             from studyplan.links.anchors import MAX_BODY_BYTES
 
-            return self._pool.request("GET", target, timeout, MAX_BODY_BYTES)
-        response = self._pool.request("HEAD", target, timeout)
+            return (yield from self._pool.request("GET", target, timeout, MAX_BODY_BYTES))
+        response = yield from self._pool.request("HEAD", target, timeout)
         if response.status in GET_FALLBACK_STATUSES:
-            response = self._pool.request("GET", target, timeout)
+            response = yield from self._pool.request("GET", target, timeout)
         return response
 
 

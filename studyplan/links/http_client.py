@@ -1,9 +1,11 @@
-"""A small blocking HTTP/1.1 client for the link checker: one request, its head, maybe a prefix.
+"""A small HTTP/1.1 client for the link checker: one request, its head, maybe a prefix.
 
 The checker asks whether an address answers, not for its content, so a full HTTP client is
 more than it needs and costs it twice: some 170 ms to import aiohttp (and 50 ms for asyncio)
 before the first request can leave, and a quarter of a millisecond of CPU per request. This
-client does only what a link check needs:
+client runs as tasks of the checker's event loop (:mod:`studyplan.links.event_loop`: each
+call is a generator to ``yield from``) over non-blocking sockets, and does only what a link
+check needs:
 
 - ``HEAD`` or ``GET`` with a few fixed headers, over a kept-alive connection per origin
   (scheme, host, port) when the server allows it; TLS with the system's certificates and
@@ -15,23 +17,28 @@ client does only what a link check needs:
 - no redirects, retries, cookies or proxies: the checker does the first two by hand and
   wants none of the others.
 
-Every blocking call runs in the checker's worker threads; :meth:`Pool.abort` unblocks them.
+Name resolution (``getaddrinfo``, which blocks) runs in the loop's helper threads; an IP
+literal needs none.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import os
 import re
+import select
 import socket
-import threading
 import time
-from collections import deque
 from urllib.parse import quote, urlsplit
+
+from studyplan.links.event_loop import in_thread, readable, writable
 
 TYPE_CHECKING = False  # not typing's: importing typing costs a link check 3 ms
 if TYPE_CHECKING:
     import ssl
-    from collections.abc import Iterator
+    from collections.abc import Generator
+    from typing import Any
 
 MAX_LINE_BYTES = 64 * 1024
 """The longest status or header line accepted (real sites send 10 kB+ policy headers)."""
@@ -46,6 +53,10 @@ _STATUS_LINE = re.compile(rb"HTTP/(\d)\.(\d) (\d{3})(?: |$)")
 _PATH_SAFE = "!#$%&'()*+,/:;=?@[]~"
 """What stays as written in a request target: reserved characters and escapes already made
 (as requests' ``requote_uri``); spaces and non-ASCII characters are percent-encoded."""
+
+
+_TO_QUOTE = re.compile(r"[^A-Za-z0-9!#$%&'()*+,/:;=?@\[\]~._-]")
+"""A character the request target cannot carry as written (most paths have none)."""
 
 
 class ProtocolError(Exception):
@@ -70,19 +81,58 @@ class Response:
 
 
 class _Connection:
-    """One socket to an origin and the bytes received beyond the last response."""
+    """One socket to an origin (non-blocking; TLS-wrapped for https)."""
 
-    __slots__ = ("idle_since", "origin", "reused", "sock")
+    __slots__ = ("idle_since", "origin", "reused", "sock", "tls")
 
-    def __init__(self, sock: socket.socket, origin: tuple[str, str, int]) -> None:
+    def __init__(self, sock: socket.socket, origin: tuple[str, str, int], tls: bool) -> None:
         self.sock = sock
         self.origin = origin
+        self.tls = tls
         self.reused = False
         self.idle_since = 0.0
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
             self.sock.close()
+
+    def recv(self, deadline: float) -> Generator[Any, Any, bytes]:
+        """Bytes that arrived (b"" once the server has closed), waiting until some do."""
+        sock = self.sock
+        while True:
+            try:
+                return sock.recv(65536)
+            except (BlockingIOError, InterruptedError):
+                yield readable(sock, deadline)
+            except OSError as exc:
+                if not self.tls:
+                    raise
+                yield _tls_wait(exc, sock, deadline)
+
+    def send_all(self, data: bytes, deadline: float) -> Generator[Any, Any, None]:
+        """Send every byte of ``data``, waiting while the socket is full."""
+        sock = self.sock
+        view = memoryview(data)
+        while view:
+            try:
+                view = view[sock.send(view) :]
+            except (BlockingIOError, InterruptedError):
+                yield writable(sock, deadline)
+            except OSError as exc:
+                if not self.tls:
+                    raise
+                yield _tls_wait(exc, sock, deadline)
+
+
+def _tls_wait(exc: OSError, sock: socket.socket, deadline: float) -> tuple[Any, ...]:
+    """The wait a non-blocking TLS call asks for (``SSLWantRead/WriteError``); else re-raise."""
+    import ssl
+
+    if isinstance(exc, ssl.SSLWantReadError):
+        return readable(sock, deadline)
+    if isinstance(exc, ssl.SSLWantWriteError):
+        return writable(sock, deadline)
+    raise exc
 
 
 class Target:
@@ -114,107 +164,126 @@ class Target:
         path = parts.path or "/"
         if parts.query:
             path = f"{path}?{parts.query}"
-        self.path = quote(path, safe=_PATH_SAFE)
+        self.path = quote(path, safe=_PATH_SAFE) if _TO_QUOTE.search(path) else path
+
+
+def _numeric_address(host: str, port: int) -> list[tuple[Any, ...]] | None:
+    """``getaddrinfo``'s answer for an IP literal, without asking a resolver; else None."""
+    for family in (socket.AF_INET, socket.AF_INET6):
+        try:
+            socket.inet_pton(family, host)
+        except OSError:
+            continue
+        address = (host, port) if family == socket.AF_INET else (host, port, 0, 0)
+        return [(family, socket.SOCK_STREAM, 0, "", address)]
+    return None
 
 
 class Pool:
-    """Kept-alive connections per origin, and the TLS context, shared by the worker threads.
+    """Kept-alive connections per origin and the TLS context, for the event loop's tasks.
 
-    ``request`` is safe to call from many threads at once. :meth:`abort` closes every
-    connection, idle or busy, so that threads blocked on one return at once (with an error).
+    Used from the loop's thread only. :meth:`close` closes the idle connections.
     """
 
     def __init__(self, user_agent: str) -> None:
         self._head = f"User-Agent: {user_agent}\r\nAccept: */*\r\n"
-        self._idle: dict[tuple[str, str, int], deque[_Connection]] = {}
-        self._busy: set[_Connection] = set()
-        self._lock = threading.Lock()
+        self._idle: dict[tuple[str, str, int], list[_Connection]] = {}
         self._tls: ssl.SSLContext | None = None
-        self._aborted = False
 
-    # ------------------------------------------------------------------ connections
     def _tls_context(self) -> ssl.SSLContext:
-        with self._lock:
-            if self._tls is None:
-                import ssl
+        if self._tls is None:
+            import ssl
 
-                context = ssl.create_default_context()
-                context.set_alpn_protocols(["http/1.1"])
-                self._tls = context
-            return self._tls
+            context = ssl.create_default_context()
+            context.set_alpn_protocols(["http/1.1"])
+            self._tls = context
+        return self._tls
 
     def _take(self, origin: tuple[str, str, int]) -> _Connection | None:
         """A kept-alive connection to ``origin`` the server has not closed, or None."""
+        idle = self._idle.get(origin)
         now = time.monotonic()
-        while True:
-            with self._lock:
-                idle = self._idle.get(origin)
-                if not idle:
-                    return None
-                conn = idle.pop()
-                self._busy.add(conn)
+        while idle:
+            conn = idle.pop()
             if now - conn.idle_since <= KEEPALIVE_SECONDS and _still_open(conn.sock):
                 conn.reused = True
                 return conn
-            self._give_back(conn, keep=False)
+            conn.close()
+        return None
 
-    def _connect(self, target: Target, deadline: float) -> _Connection:
-        sock = socket.create_connection((target.host, target.port), timeout=_left(deadline))
-        try:
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            if target.scheme == "https":
-                sock.settimeout(_left(deadline))
-                sock = self._tls_context().wrap_socket(sock, server_hostname=target.host)
-        except BaseException:
-            sock.close()
-            raise
-        conn = _Connection(sock, target.origin)
-        with self._lock:
-            if self._aborted:
-                conn.close()
-                raise ConnectionDropped("the check was stopped")
-            self._busy.add(conn)
-        return conn
+    def _connect(self, target: Target, deadline: float) -> Generator[Any, Any, _Connection]:
+        infos = _numeric_address(target.host, target.port)
+        if infos is None:
+            infos = yield in_thread(
+                socket.getaddrinfo, target.host, target.port, 0, socket.SOCK_STREAM
+            )
+        failure: OSError | None = None
+        for family, kind, proto, _name, address in infos:
+            sock = socket.socket(family, kind, proto)
+            try:
+                sock.setblocking(False)
+                code = sock.connect_ex(address)
+                if code in _IN_PROGRESS:
+                    yield writable(sock, deadline)
+                    code = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+                if code:
+                    raise OSError(code, os.strerror(code))
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                if target.scheme == "https":
+                    sock = yield from self._handshake(sock, target.host, deadline)
+                return _Connection(sock, target.origin, target.scheme == "https")
+            except TimeoutError:
+                sock.close()
+                raise
+            except OSError as exc:  # this address failed: try the next one
+                sock.close()
+                failure = exc
+            except BaseException:
+                sock.close()
+                raise
+        raise failure or OSError(f"no address for {target.host}")
+
+    def _handshake(
+        self, sock: socket.socket, host: str, deadline: float
+    ) -> Generator[Any, Any, socket.socket]:
+        secure = self._tls_context().wrap_socket(
+            sock, server_hostname=host, do_handshake_on_connect=False
+        )
+        while True:
+            try:
+                secure.do_handshake()
+                return secure
+            except OSError as exc:
+                yield _tls_wait(exc, secure, deadline)
 
     def _give_back(self, conn: _Connection, keep: bool) -> None:
-        with self._lock:
-            self._busy.discard(conn)
-            if keep and not self._aborted:
-                conn.idle_since = time.monotonic()
-                self._idle.setdefault(conn.origin, deque()).append(conn)
-                return
-        conn.close()
-
-    def abort(self) -> None:
-        """Close every connection now; requests in flight fail, later ones are refused."""
-        with self._lock:
-            self._aborted = True
-            conns = [c for idle in self._idle.values() for c in idle] + list(self._busy)
-            self._idle.clear()
-        for conn in conns:
-            with contextlib.suppress(OSError):
-                conn.sock.shutdown(socket.SHUT_RDWR)
+        if keep:
+            conn.idle_since = time.monotonic()
+            self._idle.setdefault(conn.origin, []).append(conn)
+        else:
             conn.close()
 
     def close(self) -> None:
-        """Close the idle connections (the busy ones close as their requests end)."""
-        with self._lock:
-            conns = [c for idle in self._idle.values() for c in idle]
-            self._idle.clear()
-        for conn in conns:
-            conn.close()
+        """Close the idle connections."""
+        for idle in self._idle.values():
+            for conn in idle:
+                conn.close()
+        self._idle.clear()
 
-    # ---------------------------------------------------------------------- request
-    def request(self, method: str, target: Target, timeout: float, body_limit: int = 0) -> Response:
+    def request(
+        self, method: str, target: Target, timeout: float, body_limit: int = 0
+    ) -> Generator[Any, Any, Response]:
         """Send ``method`` to ``target``; the response head (and up to ``body_limit`` bytes).
 
-        The whole exchange must end within ``timeout`` seconds (``TimeoutError``). Raises
-        OSError for network failures (refused, reset, DNS, TLS), :class:`ConnectionDropped`
-        when the server hangs up before answering, :class:`ProtocolError` for an answer that
-        is not HTTP.
+        A task of the event loop (``yield from``). The whole exchange must end within
+        ``timeout`` seconds (``TimeoutError``). Raises OSError for network failures (refused,
+        reset, DNS, TLS), :class:`ConnectionDropped` when the server hangs up before
+        answering, :class:`ProtocolError` for an answer that is not HTTP.
         """
         deadline = time.monotonic() + timeout
-        conn = self._take(target.origin) or self._connect(target, deadline)
+        conn = self._take(target.origin)
+        if conn is None:
+            conn = yield from self._connect(target, deadline)
         keep = False
         try:
             extra = "Accept-Encoding: gzip, deflate\r\n" if body_limit else ""
@@ -222,46 +291,30 @@ class Pool:
                 f"{method} {target.path} HTTP/1.1\r\nHost: {target.host_header}\r\n"
                 f"{self._head}{extra}\r\n"
             )
-            sock = conn.sock
-            sock.settimeout(_left(deadline))
-            sock.sendall(head.encode("latin-1", "strict"))
-            response, rest = _read_head(sock, deadline, conn.reused)
+            yield from conn.send_all(head.encode("latin-1", "strict"), deadline)
+            response, rest = yield from _read_head(conn, deadline)
             if method == "HEAD" or response.status in (204, 304):
                 keep = not rest and _keep_alive(response)
             elif body_limit:
-                _read_body(sock, response, rest, body_limit, deadline)
+                yield from _read_body(conn, response, rest, body_limit, deadline)
             return response
         finally:
             self._give_back(conn, keep)
 
 
-def _left(deadline: float) -> float:
-    """Seconds left before ``deadline``; TimeoutError when none is."""
-    left = deadline - time.monotonic()
-    if left <= 0:
-        raise TimeoutError("the request took longer than its timeout")
-    return left
+_IN_PROGRESS = (errno.EINPROGRESS, errno.EWOULDBLOCK, errno.EAGAIN)
 
 
 def _still_open(sock: socket.socket) -> bool:
-    """Whether an idle connection is still open (nothing to read, not closed by the server)."""
+    """Whether an idle connection is still open: nothing to read (a close or stray bytes)."""
     try:
-        sock.settimeout(0)  # with a timeout set, recv would first wait for data that long
-        data = sock.recv(1, socket.MSG_PEEK)
-    except BlockingIOError:
-        return True
-    except OSError:
+        readable_now, _, _ = select.select([sock], [], [], 0)
+    except (OSError, ValueError):
         return False
-    del data  # closed (b"") or bytes nobody asked for: either way not reusable
-    return False
+    return not readable_now
 
 
-def _recv(sock: socket.socket, deadline: float) -> bytes:
-    sock.settimeout(_left(deadline))
-    return sock.recv(65536)
-
-
-def _read_head(sock: socket.socket, deadline: float, reused: bool) -> tuple[Response, bytes]:
+def _read_head(conn: _Connection, deadline: float) -> Generator[Any, Any, tuple[Response, bytes]]:
     """The next final (non-1xx) response head, and the bytes received after it."""
     buffer = b""
     while True:
@@ -269,11 +322,11 @@ def _read_head(sock: socket.socket, deadline: float, reused: bool) -> tuple[Resp
         while end < 0:
             if len(buffer) > MAX_HEAD_BYTES:
                 raise ProtocolError("response head larger than 1 MB")
-            chunk = _recv(sock, deadline)
+            chunk = yield from conn.recv(deadline)
             if not chunk:
                 if buffer:
                     raise ConnectionDropped("connection closed in the middle of the response")
-                if reused:
+                if conn.reused:
                     raise ConnectionDropped("the server closed the kept-alive connection")
                 raise ConnectionDropped("connection closed without a response")
             buffer += chunk
@@ -318,8 +371,8 @@ def _keep_alive(response: Response) -> bool:
 
 
 def _read_body(
-    sock: socket.socket, response: Response, rest: bytes, limit: int, deadline: float
-) -> None:
+    conn: _Connection, response: Response, rest: bytes, limit: int, deadline: float
+) -> Generator[Any, Any, None]:
     """Read at most ``limit`` bytes of the body (decoded) into ``response.body``."""
     import zlib
 
@@ -329,22 +382,15 @@ def _read_body(
         raise ProtocolError(f"the page is sent {encoding}-encoded, which cannot be read here")
     chunks: list[bytes] = []
     size = 0
-
-    def keep(data: bytes) -> bool:
-        nonlocal size
-        if decoder is not None:
-            data = decoder.decompress(data, limit - size)
-        chunks.append(data)
-        size += len(data)
-        return size < limit
-
-    if _is_chunked(response):
-        raw = _chunked(sock, rest, deadline)
-    else:
-        raw = _plain(sock, rest, deadline, response)
+    pieces = _chunked if _is_chunked(response) else _plain
     complete = True
-    for piece in raw:
-        if not keep(piece):
+    # at most ``limit`` bytes as sent: compressed, they hold at least as much text
+    for piece in (yield from pieces(conn, rest, deadline, response, limit)):
+        if decoder is not None:
+            piece = decoder.decompress(piece, limit - size + 1)
+        chunks.append(piece)
+        size += len(piece)
+        if size > limit:
             complete = False
             break
     body = b"".join(chunks)
@@ -357,36 +403,45 @@ def _is_chunked(response: Response) -> bool:
 
 
 def _plain(
-    sock: socket.socket, rest: bytes, deadline: float, response: Response
-) -> Iterator[bytes]:
-    """The body's bytes as they arrive: up to Content-Length, else until the server closes."""
+    conn: _Connection, rest: bytes, deadline: float, response: Response, limit: int
+) -> Generator[Any, Any, list[bytes]]:
+    """The body's bytes: up to Content-Length, else until the server closes (bounded)."""
     length_text = response.headers.get("content-length", "").strip()
     left = int(length_text) if length_text.isdigit() else -1
+    pieces: list[bytes] = []
+    received = 0
     if rest:
         if left >= 0:
             rest = rest[:left]
             left -= len(rest)
-        yield rest
-    while left != 0:
-        chunk = _recv(sock, deadline)
+        pieces.append(rest)
+        received += len(rest)
+    while left != 0 and received <= limit:
+        chunk = yield from conn.recv(deadline)
         if not chunk:
-            return
+            break
         if left > 0:
             chunk = chunk[:left]
             left -= len(chunk)
-        yield chunk
+        pieces.append(chunk)
+        received += len(chunk)
+    return pieces
 
 
-def _chunked(sock: socket.socket, rest: bytes, deadline: float) -> Iterator[bytes]:
-    """The body's bytes of a chunked transfer, as they arrive."""
+def _chunked(
+    conn: _Connection, rest: bytes, deadline: float, response: Response, limit: int
+) -> Generator[Any, Any, list[bytes]]:
+    """The body's bytes of a chunked transfer (bounded)."""
     buffer = rest
-    while True:
+    pieces: list[bytes] = []
+    received = 0
+    while received <= limit:
         while b"\r\n" not in buffer:
             if len(buffer) > MAX_LINE_BYTES:
                 raise ProtocolError("a chunk size line longer than 64 kB")
-            chunk = _recv(sock, deadline)
+            chunk = yield from conn.recv(deadline)
             if not chunk:
-                return
+                return pieces
             buffer += chunk
         line, buffer = buffer.split(b"\r\n", 1)
         try:
@@ -394,12 +449,14 @@ def _chunked(sock: socket.socket, rest: bytes, deadline: float) -> Iterator[byte
         except ValueError:
             raise ProtocolError("a malformed chunk size") from None
         if size == 0:
-            return
+            return pieces
         while len(buffer) < size + 2:
-            chunk = _recv(sock, deadline)
+            chunk = yield from conn.recv(deadline)
             if not chunk:
-                yield buffer[:size]
-                return
+                pieces.append(buffer[:size])
+                return pieces
             buffer += chunk
-        yield buffer[:size]
+        pieces.append(buffer[:size])
+        received += size
         buffer = buffer[size + 2 :]
+    return pieces

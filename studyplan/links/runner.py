@@ -66,10 +66,15 @@ class ResultSink:
     ``database`` gives the database, maybe waiting while another thread opens it: the sink
     waits for it without holding up the check. :meth:`finish` stores what is left and
     re-raises what went wrong (the database could not be opened, or refused the rows).
+    ``on_stored`` runs in the sink's thread once the last batch is stored (the command line
+    closes the database there, while it prints the report).
     """
 
-    def __init__(self, database: Callable[[], Database]) -> None:
+    def __init__(
+        self, database: Callable[[], Database], on_stored: Callable[[], None] | None = None
+    ) -> None:
         self._database = database
+        self._on_stored = on_stored
         self._pending: list[LinkResult] = []
         self._cond = threading.Condition(threading.Lock())
         self._closed = False
@@ -103,7 +108,9 @@ class ResultSink:
                 if batch:
                     self.stored += store.save_results(db, batch)
                 if closed and not self._pending:
-                    return
+                    break
+            if self._on_stored is not None:
+                self._on_stored()
         except BaseException as exc:  # re-raised by finish(), in the caller's thread
             self._error = exc
 
@@ -114,11 +121,15 @@ class ResultSink:
             self._closed = True
             self._cond.notify()
 
-    def finish(self) -> int:
-        """Store what is left, wait for the thread; how many results were stored."""
+    def close(self) -> None:
+        """No more results will come: store what is left, without waiting for it."""
         with self._cond:
             self._closed = True
             self._cond.notify()
+
+    def finish(self) -> int:
+        """Store what is left, wait for the thread; how many results were stored."""
+        self.close()
         self._thread.join()
         if self._error is not None:
             raise self._error
@@ -129,8 +140,11 @@ class LinkCheck:
     """One run over ``targets``: what is reused, what is checked, where results go.
 
     ``database`` gives the database (maybe waiting while another thread opens it): stored
-    results to reuse (unless ``--force``), and where the new ones go; None keeps nothing. ``memory`` is the rate memory's file (None: no
-    memory). :meth:`run` blocks; :meth:`cancel` may be called from another thread.
+    results to reuse (unless ``--force``), and where the new ones go; None keeps nothing.
+    ``memory`` is the rate memory's file (None: no memory). :meth:`run` blocks until every
+    answer is in; the last results may still be being stored: :meth:`finish_storing` waits
+    for them (``on_stored`` runs once they are). :meth:`cancel` may be called from another
+    thread.
     """
 
     def __init__(
@@ -140,7 +154,10 @@ class LinkCheck:
         database: Callable[[], Database] | None = None,
         progress: ProgressCallback | None = None,
         memory: Path | None = None,
+        on_stored: Callable[[], None] | None = None,
     ) -> None:
+        self.on_stored = on_stored
+        self._sink: ResultSink | None = None
         self.targets = targets
         self.options = options
         self.database = database
@@ -178,27 +195,26 @@ class LinkCheck:
         if self._cancelled.is_set():
             checker.cancel()
         sink: ResultSink | None = None
-        gate = threading.Lock()
+        early: list[LinkResult] = []  # finished before the sink exists (skipped, invalid)
 
         def forward(result: LinkResult, index: int, _count: int) -> None:
-            with gate:
-                if sink is not None:
-                    sink.put(result)
-                else:
-                    early.append(result)
+            if sink is not None:
+                sink.put(result)
+            else:
+                early.append(result)
             if progress is not None:
                 progress(result, done + index, total)
 
-        early: list[LinkResult] = []  # finished before the sink exists (skipped, invalid)
-        try:
-            checker.start(todo, forward)
+        def started() -> None:
             # the requests are out: now the database may open (imports, SQL) meanwhile
-            if self.database is not None and todo:
-                with gate:
-                    sink = ResultSink(self.database)
-                    for result in early:
-                        sink.put(result)
-            fresh = checker.wait() if todo else []
+            nonlocal sink
+            if self.database is not None:
+                sink = self._sink = ResultSink(self.database, self.on_stored)
+                for result in early:
+                    sink.put(result)
+
+        try:
+            fresh = checker.check_all(todo, forward, started) if todo else []
         except BaseException:
             if sink is not None:
                 sink.abandon()
@@ -212,7 +228,7 @@ class LinkCheck:
             if warning:
                 warnings.append(warning)
         if sink is not None:
-            sink.finish()
+            sink.close()
         by_url = {r.url: r for r in fresh} | reused
         return CheckRun(
             [by_url[t.url] for t in self.targets],
@@ -220,6 +236,11 @@ class LinkCheck:
             reused=len(reused),
             warnings=warnings,
         )
+
+    def finish_storing(self) -> int:
+        """Wait until every result is stored (re-raising what went wrong); how many were."""
+        sink = self._sink
+        return 0 if sink is None else sink.finish()
 
     def _reusable(self) -> dict[str, LinkResult]:
         """Stored successes younger than ``max_age`` (none with ``--force`` or no database)."""
@@ -259,8 +280,14 @@ async def run_check(
     import asyncio
 
     check = LinkCheck(targets, options, None if db is None else lambda: db, progress, memory)
+
+    def run() -> CheckRun:
+        done = check.run()
+        check.finish_storing()
+        return done
+
     try:
-        return await asyncio.to_thread(check.run)
+        return await asyncio.to_thread(run)
     except asyncio.CancelledError:
         check.cancel()
         raise
