@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import partial
 
 from studyplan.catalog.vocabulary import MAX_STEP
 from studyplan.cli.output import err, out
@@ -246,6 +247,12 @@ def execute(args: CheckArgs, run_state: CliState) -> int:
     from studyplan import paths
     from studyplan.links.runner import LinkCheck
 
+    store = None
+    if database is None:
+        from studyplan.cli.links_store import StoreProcess
+
+        store = partial(StoreProcess, run_state.debug)
+
     lines: dict[str, str] = {}
     with _progress(len(targets)) as bar:
 
@@ -258,7 +265,7 @@ def execute(args: CheckArgs, run_state: CliState) -> int:
                 bar(result, done, total)
 
         check = LinkCheck(
-            targets, options, database, progress, paths.host_pace_file(), run_state.close
+            targets, options, database, progress, paths.host_pace_file(), run_state.close, store
         )
         run = check.run()
     code = _report(args, run, run_state, lines)  # while the last results are being stored
@@ -268,8 +275,8 @@ def execute(args: CheckArgs, run_state: CliState) -> int:
 
 def _targets(
     args: CheckArgs, run_state: CliState
-) -> tuple[list[LinkTarget], Callable[[], Database]]:
-    """What to check, and how to reach the database (opening it meanwhile when it can)."""
+) -> tuple[list[LinkTarget], Callable[[], Database] | None]:
+    """What to check, and the database if it is needed first (None: another process stores)."""
     if not args.files:
         from studyplan.links.service import database_targets
 
@@ -283,9 +290,8 @@ def _targets(
     if not args.force:  # stored successes are reused: the database is needed first
         db = run_state.database()
         return targets, lambda: db
-    # opened once the requests are out, by the thread that stores the results: opening
-    # costs half a second of imports and SQL, spent while the checker waits on the network
-    return targets, run_state.database
+    # stored by another process, started once the requests are out (links_store.py)
+    return targets, None
 
 
 def _report(args: CheckArgs, run: CheckRun, run_state: CliState, lines: dict[str, str]) -> int:

@@ -319,8 +319,14 @@ class LinkChecker:
             finally:
                 hold.release()
                 state["active"] -= 1
+            start(time.monotonic())  # the next request leaves before this one's bookkeeping
             for result in found:
                 finish(result)
+
+        def start(now: float) -> None:
+            while state["active"] < limit and (item := scheduler.take(now)) is not None:
+                state["active"] += 1
+                loop.start(run_page(*item))
 
         def sleeper(until: float) -> Generator[Any, Any, None]:
             try:
@@ -336,10 +342,7 @@ class LinkChecker:
                         break
                 else:
                     state["fed"] = True
-            now = time.monotonic()
-            while state["active"] < limit and (item := scheduler.take(now)) is not None:
-                state["active"] += 1
-                loop.spawn(run_page(*item))
+            start(time.monotonic())
             if state["fed"] and not state["started"]:
                 state["started"] = True
                 on_started()  # type: ignore[misc]

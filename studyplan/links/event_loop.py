@@ -105,6 +105,11 @@ class Loop:
         self._slots[task] = _Slot()
         self._ready.append((task, None, None))
 
+    def start(self, task: Task) -> None:
+        """Start ``task`` now: it runs until its first wait before this call returns."""
+        self._slots[task] = _Slot()
+        self._step(task, None, None)
+
     @property
     def tasks(self) -> int:
         """How many tasks are alive."""

@@ -22,9 +22,26 @@ from studyplan.links.result import LinkResult
 TYPE_CHECKING = False  # not typing's: importing typing costs a link check 3 ms
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import Protocol
 
     from studyplan.db.database import Database
     from studyplan.links.checker import LinkChecker
+
+    class Sink(Protocol):
+        """Where results go as they arrive: :class:`ResultSink`, or another process."""
+
+        def put(self, result: LinkResult) -> None:
+            """Queue ``result`` to be stored."""
+
+        def close(self) -> None:
+            """No more results will come."""
+
+        def abandon(self) -> None:
+            """Store nothing more (the run was cancelled or failed)."""
+
+        def finish(self) -> int:
+            """Wait until everything is stored (re-raising what went wrong); how many were."""
+
 
 ProgressCallback = Callable[[LinkResult, int, int], None]
 """Called as ``(result, done, total)`` after each URL (reused results included)."""
@@ -155,9 +172,11 @@ class LinkCheck:
         progress: ProgressCallback | None = None,
         memory: Path | None = None,
         on_stored: Callable[[], None] | None = None,
+        store: Callable[[], Sink] | None = None,
     ) -> None:
         self.on_stored = on_stored
-        self._sink: ResultSink | None = None
+        self.store = store
+        self._sink: Sink | None = None
         self.targets = targets
         self.options = options
         self.database = database
@@ -194,7 +213,7 @@ class LinkCheck:
         checker = self._checker = LinkChecker(self.options, paces=self._paces())
         if self._cancelled.is_set():
             checker.cancel()
-        sink: ResultSink | None = None
+        sink: Sink | None = None
         early: list[LinkResult] = []  # finished before the sink exists (skipped, invalid)
 
         def forward(result: LinkResult, index: int, _count: int) -> None:
@@ -208,8 +227,11 @@ class LinkCheck:
         def started() -> None:
             # the requests are out: now the database may open (imports, SQL) meanwhile
             nonlocal sink
-            if self.database is not None:
+            if self.store is not None:
+                sink = self._sink = self.store()
+            elif self.database is not None:
                 sink = self._sink = ResultSink(self.database, self.on_stored)
+            if sink is not None:
                 for result in early:
                     sink.put(result)
 

@@ -63,7 +63,7 @@ def test_all_alive_exits_0_and_second_run_asks_nothing(server: LinkServer, home:
 
 
 def test_forced_check_stores_results_for_the_next_run(server: LinkServer, home: Path) -> None:
-    # with --force the database opens in a thread while the checks run; results still land
+    # with --force another process opens the database and stores while the checks run
     links = home / "links.md"
     links.write_text(f"- {server.url('/ok/forced')}\n- {server.url('/ok/forced2', host=2)}\n")
     first = run(home, "check", str(links), "--force", "--format", "json", *FAST)
