@@ -315,13 +315,14 @@ class LinkChecker:
         def run_page(page: _Page, host: str) -> Generator[Any, Any, None]:
             hold = _Hold(self, host)
             try:
-                found = yield from self._check_page(page, hold)
+                results = yield from self._check_page(page, hold)
             finally:
                 hold.release()
                 state["active"] -= 1
-            start(time.monotonic())  # the next request leaves before this one's bookkeeping
-            for result in found:
-                finish(result)
+            start(time.monotonic())  # the next request leaves now,
+            done.append(results)  # the bookkeeping waits for the end of this round
+
+        done: list[Callable[[], list[LinkResult]]] = []
 
         def start(now: float) -> None:
             while state["active"] < limit and (item := scheduler.take(now)) is not None:
@@ -335,6 +336,9 @@ class LinkChecker:
                 state["sleeper"] = False
 
         def dispatch() -> bool:
+            while done:
+                for result in done.pop(0)():
+                    finish(result)
             if not state["fed"]:
                 for count, (page, host) in enumerate(pages, 1):
                     scheduler.add(host, page)
@@ -408,7 +412,13 @@ class LinkChecker:
             return url
         return f"{self.options.youtube_thumbnail_base.rstrip('/')}/vi/{video}/0.jpg"
 
-    def _check_page(self, page: _Page, hold: _Hold) -> Generator[Any, Any, list[LinkResult]]:
+    def _check_page(
+        self, page: _Page, hold: _Hold
+    ) -> Generator[Any, Any, Callable[[], list[LinkResult]]]:
+        """Fetch the page (following redirects, retrying); a call that makes its results.
+
+        The results are made later, once the requests that can leave now have left.
+        """
         started = time.perf_counter()
         probe = self._probe_url(page.url)
         youtube = probe != page.url
@@ -422,13 +432,17 @@ class LinkChecker:
             hold.release()
             yield sleep(self._backoff(attempts, outcome))
         elapsed = round((time.perf_counter() - started) * 1000)
-        anchors = self._anchors(outcome) if read_body else None
-        results = []
-        for target in page.targets:
-            result = self._result(target, outcome, youtube, anchors)
-            result.attempts = attempts
-            result.elapsed_ms = elapsed
-            results.append(result)
+
+        def results() -> list[LinkResult]:
+            anchors = self._anchors(outcome) if read_body else None
+            made = []
+            for target in page.targets:
+                result = self._result(target, outcome, youtube, anchors)
+                result.attempts = attempts
+                result.elapsed_ms = elapsed
+                made.append(result)
+            return made
+
         return results
 
     def _backoff(self, attempts: int, outcome: _Outcome) -> float:

@@ -333,6 +333,6 @@ def extract_files(
             urls = urls_in_markdown(text, include_verbatim)
         else:
             urls = urls_in_text(text)
-        for url in urls:
+        for url in dict.fromkeys(urls):  # a Markdown link's URL is found twice (link, bare)
             targets.add(url, None, path)
     return targets

@@ -48,6 +48,8 @@ MAX_HEAD_BYTES = 1024 * 1024
 """The largest response head accepted in all."""
 KEEPALIVE_SECONDS = 30.0
 """An idle connection older than this is closed rather than reused."""
+FRESH_SECONDS = 1.0
+"""An idle connection younger than this is reused without asking whether it was closed."""
 
 _STATUS_LINE = re.compile(rb"HTTP/(\d)\.(\d) (\d{3})(?: |$)")
 _PATH_SAFE = "!#$%&'()*+,/:;=?@[]~"
@@ -205,7 +207,10 @@ class Pool:
         now = time.monotonic()
         while idle:
             conn = idle.pop()
-            if now - conn.idle_since <= KEEPALIVE_SECONDS and _still_open(conn.sock):
+            rested = now - conn.idle_since
+            # a server closes an idle connection after seconds, not milliseconds: a select()
+            # per request would cost more than the rare dropped connection (retried anyway)
+            if rested <= KEEPALIVE_SECONDS and (rested < FRESH_SECONDS or _still_open(conn.sock)):
                 conn.reused = True
                 return conn
             conn.close()

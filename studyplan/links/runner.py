@@ -84,14 +84,19 @@ class ResultSink:
     waits for it without holding up the check. :meth:`finish` stores what is left and
     re-raises what went wrong (the database could not be opened, or refused the rows).
     ``on_stored`` runs in the sink's thread once the last batch is stored (the command line
-    closes the database there, while it prints the report).
+    closes the database there, while it prints the report). ``every`` is the longest a
+    result waits to be stored (see :data:`BATCH_SECONDS`).
     """
 
     def __init__(
-        self, database: Callable[[], Database], on_stored: Callable[[], None] | None = None
+        self,
+        database: Callable[[], Database],
+        on_stored: Callable[[], None] | None = None,
+        every: float = BATCH_SECONDS,
     ) -> None:
         self._database = database
         self._on_stored = on_stored
+        self._every = every
         self._pending: list[LinkResult] = []
         self._cond = threading.Condition(threading.Lock())
         self._closed = False
@@ -119,7 +124,7 @@ class ResultSink:
 
             while True:
                 with self._cond:
-                    self._cond.wait_for(self._batch_ready, timeout=BATCH_SECONDS)
+                    self._cond.wait_for(self._batch_ready, timeout=self._every)
                     batch, self._pending = self._pending, []
                     closed = self._closed
                 if batch:
