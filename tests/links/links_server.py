@@ -25,15 +25,30 @@ chosen by the path:
 ``/endless``                     HEAD 405; GET streams an endless body (counts bytes sent)
 ``/vi/<id>/0.jpg``               a YouTube thumbnail stand-in: 200 for ids in ``videos``
 ``/bigheaders``                  200 with a 20 kB header and 200 more (as some sites send)
+``/page/<name>?chunked=&gzip=``  the page ``add_page(name, …)`` registered, with its
+                                 Content-Type (404 if none); ``chunked=1`` sends it in
+                                 7-byte chunks, ``gzip=1`` gzip-encoded (both may be given)
+``/goto/<name>``                 302 to ``/page/<name>``
+``/bigpage/<key>?size=``         an HTML page of ``size`` bytes (64 MiB by default):
+                                 ``id="early"`` at its start, ``id="late"`` at its end;
+                                 ``body_bytes[path]`` counts the body bytes sent
+``/continue``                    a ``100 Continue`` interim response, then 200
+``/closing``                     200 with ``Connection: close``; the connection stays open
+                                 (a client that ignored the header would send on it)
+``/hugehead/<kind>``             a response head over the client's limits: ``line`` (one
+                                 70 kB line), ``fields`` (600 fields) or ``total`` (1.5 MB)
 ==============================  =========================================================
 
-It counts hits, the requests in flight per address and the highest number seen.
+It counts hits, the requests in flight per address and the highest number seen, the
+connections accepted per address (``connections``) and when each request arrived, per
+address (``arrivals``, ``time.perf_counter()`` values).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import gzip
 import itertools
 import threading
 import time
@@ -59,6 +74,14 @@ class LinkServer:
         self.peak: Counter[str] = Counter()
         self.counters: Counter[str] = Counter()
         self.endless_bytes = 0
+        self.pages: dict[str, tuple[str, bytes]] = {}
+        """Name → (Content-Type, body) of what ``/page/<name>`` serves (see :meth:`add_page`)."""
+        self.body_bytes: Counter[str] = Counter()
+        """Body bytes sent per path, for the routes that stream (``/bigpage``)."""
+        self.connections: Counter[str] = Counter()
+        """Connections accepted per address."""
+        self.arrivals: dict[str, list[float]] = {}
+        """Per address, the ``time.perf_counter()`` at which each request arrived."""
         self.total_hits = 0
         self.first_hit_at: float | None = None
         """``time.perf_counter()`` of the first request since the last reset."""
@@ -104,7 +127,17 @@ class LinkServer:
         self.counters.clear()
         self.total_hits = 0
         self.endless_bytes = 0
+        self.pages.clear()
+        self.body_bytes.clear()
+        self.connections.clear()
+        self.arrivals.clear()
         self.first_hit_at = self.last_hit_at = None
+
+    def add_page(self, name: str, body: str | bytes, content_type: str = "text/html") -> str:
+        """Serve ``body`` at ``/page/<name>`` with ``content_type``; its path."""
+        data = body.encode() if isinstance(body, str) else body
+        self.pages[name] = (content_type, data)
+        return f"/page/{name}"
 
     def open_gate(self, key: str) -> None:
         """Let every request to ``/gate/<key>`` (waiting or to come) be answered."""
@@ -162,6 +195,7 @@ class LinkServer:
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         host = writer.get_extra_info("sockname")[0]
+        self.connections[host] += 1
         self._writers.add(writer)
         try:
             for nth in itertools.count(1):
@@ -193,6 +227,7 @@ class LinkServer:
         if self.first_hit_at is None:
             self.first_hit_at = self.last_hit_at
         self.methods.append((method, path))
+        self.arrivals.setdefault(host, []).append(self.last_hit_at)
         self.active[host] += 1
         self.peak[host] = max(self.peak[host], self.active[host])
         try:
@@ -266,6 +301,19 @@ class LinkServer:
             return self._reply(
                 writer, method, 200, {"Content-Security-Policy": "a" * 20000, **many}
             )
+        elif name == "page":
+            return self._page(writer, method, pieces[1], query)
+        elif name == "goto":
+            return self._reply(writer, method, 302, {"Location": f"/page/{pieces[1]}"})
+        elif name == "bigpage":
+            await self._bigpage(writer, method, path, int(query.get("size", 64 * 1024 * 1024)))
+            return False
+        elif name == "continue":
+            writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        elif name == "closing":
+            return self._reply(writer, method, 200, {"Connection": "close"})
+        elif name == "hugehead":
+            return self._reply(writer, method, 200, _HUGE_HEADS[pieces[1]])
         return self._reply(writer, method, 200)
 
     def _reply(
@@ -281,6 +329,54 @@ class LinkServer:
         writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
         return True
 
+    def _page(
+        self, writer: asyncio.StreamWriter, method: str, name: str, query: dict[str, str]
+    ) -> bool:
+        """A registered page, maybe gzip-encoded, maybe in chunks (see :meth:`add_page`)."""
+        if name not in self.pages:
+            return self._reply(writer, method, 404)
+        content_type, body = self.pages[name]
+        headers = [f"Content-Type: {content_type}"]
+        if query.get("gzip") == "1":
+            body = gzip.compress(body)
+            headers.append("Content-Encoding: gzip")
+        chunked = query.get("chunked") == "1"
+        if chunked:
+            headers.append("Transfer-Encoding: chunked")
+            payload = b"".join(
+                b"%x;piece=%d\r\n%s\r\n" % (len(body[i : i + 7]), i, body[i : i + 7])
+                for i in range(0, len(body), 7)
+            )
+            body = payload + b"0\r\n\r\n"
+        else:
+            headers.append(f"Content-Length: {len(body)}")
+        head = "HTTP/1.1 200 OK\r\n" + "".join(f"{h}\r\n" for h in headers) + "\r\n"
+        writer.write(head.encode("latin-1") + (b"" if method == "HEAD" else body))
+        return True
+
+    async def _bigpage(
+        self, writer: asyncio.StreamWriter, method: str, path: str, size: int
+    ) -> None:
+        """An HTML page of ``size`` bytes with anchors at both ends, counting what is sent."""
+        start, end = b'<html><body><p id="early">early</p>\n', b'<p id="late">late</p>\n'
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n")
+        writer.write(b"Content-Length: %d\r\n\r\n" % size)
+        if method == "HEAD":
+            return
+        filler = b"<p>" + b"x" * 65529 + b"</p>"  # 64 KiB
+        left = size - len(start) - len(end)
+        writer.write(start)
+        self.body_bytes[path] += len(start)
+        while left > 0:
+            piece = filler[:left]
+            writer.write(piece)
+            self.body_bytes[path] += len(piece)
+            left -= len(piece)
+            await writer.drain()
+        writer.write(end)
+        self.body_bytes[path] += len(end)
+        await writer.drain()
+
     async def _endless(self, writer: asyncio.StreamWriter) -> None:
         writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n")
         writer.write(b"Content-Length: 1073741824\r\n\r\n")
@@ -289,3 +385,11 @@ class LinkServer:
             writer.write(chunk)
             self.endless_bytes += len(chunk)
             await writer.drain()
+
+
+_HUGE_HEADS: dict[str, dict[str, str]] = {
+    "line": {"X-Long": "a" * 70_000},
+    "fields": {f"X-Field-{i}": "x" for i in range(600)},
+    "total": {f"X-Big-{i}": "b" * 30_000 for i in range(50)},
+}
+"""Response heads over the client's limits (64 kB a line, 512 fields, 1 MB in all)."""
