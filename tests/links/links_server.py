@@ -27,14 +27,18 @@ chosen by the path:
 ``/bigheaders``                  200 with a 20 kB header and 200 more (as some sites send)
 ``/page/<name>?chunked=&gzip=``  the page ``add_page(name, …)`` registered, with its
                                  Content-Type (404 if none); ``chunked=1`` sends it in
-                                 7-byte chunks, ``gzip=1`` gzip-encoded (both may be given)
+                                 7-byte chunks, ``gzip=1`` gzip-encoded (both may be given),
+                                 ``gzip=bad`` says gzip but sends it as it is
 ``/goto/<name>``                 302 to ``/page/<name>``
-``/bigpage/<key>?size=``         an HTML page of ``size`` bytes (64 MiB by default):
+``/bigpage/<key>?size=&chunk=``  an HTML page of ``size`` bytes (64 MiB by default):
                                  ``id="early"`` at its start, ``id="late"`` at its end;
-                                 ``body_bytes[path]`` counts the body bytes sent
+                                 ``body_bytes[path]`` counts the body bytes sent; with
+                                 ``chunk=<bytes>`` sent chunked, in chunks of that size
 ``/continue``                    a ``100 Continue`` interim response, then 200
 ``/closing``                     200 with ``Connection: close``; the connection stays open
                                  (a client that ignored the header would send on it)
+``/http10``                      an HTTP/1.0 200 without ``keep-alive``; stays open too
+``/headbody``                    200 with a body even for HEAD (which must have none)
 ``/hugehead/<kind>``             a response head over the client's limits: ``line`` (one
                                  70 kB line), ``fields`` (600 fields) or ``total`` (1.5 MB)
 ==============================  =========================================================
@@ -53,6 +57,7 @@ import itertools
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from email.utils import formatdate
 from urllib.parse import parse_qs, urlsplit
 
@@ -306,12 +311,20 @@ class LinkServer:
         elif name == "goto":
             return self._reply(writer, method, 302, {"Location": f"/page/{pieces[1]}"})
         elif name == "bigpage":
-            await self._bigpage(writer, method, path, int(query.get("size", 64 * 1024 * 1024)))
+            size, chunk = int(query.get("size", 64 * 1024 * 1024)), int(query.get("chunk", 0))
+            await self._bigpage(writer, method, path, size, chunk)
             return False
         elif name == "continue":
             writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
         elif name == "closing":
             return self._reply(writer, method, 200, {"Connection": "close"})
+        elif name == "http10":
+            writer.write(b"HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\n")
+            if method != "HEAD":
+                writer.write(b"ok\n")
+            return True
+        elif name == "headbody":
+            return self._reply(writer, "GET", 200)
         elif name == "hugehead":
             return self._reply(writer, method, 200, _HUGE_HEADS[pieces[1]])
         return self._reply(writer, method, 200)
@@ -337,8 +350,8 @@ class LinkServer:
             return self._reply(writer, method, 404)
         content_type, body = self.pages[name]
         headers = [f"Content-Type: {content_type}"]
-        if query.get("gzip") == "1":
-            body = gzip.compress(body)
+        if query.get("gzip") in ("1", "bad"):
+            body = gzip.compress(body) if query["gzip"] == "1" else body
             headers.append("Content-Encoding: gzip")
         chunked = query.get("chunked") == "1"
         if chunked:
@@ -355,27 +368,35 @@ class LinkServer:
         return True
 
     async def _bigpage(
-        self, writer: asyncio.StreamWriter, method: str, path: str, size: int
+        self, writer: asyncio.StreamWriter, method: str, path: str, size: int, chunk: int
     ) -> None:
-        """An HTML page of ``size`` bytes with anchors at both ends, counting what is sent."""
-        start, end = b'<html><body><p id="early">early</p>\n', b'<p id="late">late</p>\n'
+        """An HTML page of ``size`` bytes with anchors at both ends, counting what is sent;
+        chunked, in chunks of ``chunk`` bytes, if that is not 0."""
         writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n")
-        writer.write(b"Content-Length: %d\r\n\r\n" % size)
+        framing = b"Transfer-Encoding: chunked" if chunk else b"Content-Length: %d" % size
+        writer.write(framing + b"\r\n\r\n")
         if method == "HEAD":
             return
-        filler = b"<p>" + b"x" * 65529 + b"</p>"  # 64 KiB
-        left = size - len(start) - len(end)
-        writer.write(start)
-        self.body_bytes[path] += len(start)
-        while left > 0:
-            piece = filler[:left]
-            writer.write(piece)
-            self.body_bytes[path] += len(piece)
-            left -= len(piece)
+        left = size  # body bytes still to send
+        in_chunk = 0  # bytes still to send in the current chunk
+        for piece in _big_page_pieces(size):
+            while piece:
+                if chunk and not in_chunk:
+                    in_chunk = min(chunk, left)
+                    writer.write(b"%x\r\n" % in_chunk)
+                part = piece[:in_chunk] if chunk else piece
+                piece = piece[len(part) :]
+                writer.write(part)
+                left -= len(part)
+                self.body_bytes[path] += len(part)
+                if chunk:
+                    in_chunk -= len(part)
+                    if not in_chunk:
+                        writer.write(b"\r\n")
             await writer.drain()
-        writer.write(end)
-        self.body_bytes[path] += len(end)
-        await writer.drain()
+        if chunk:
+            writer.write(b"0\r\n\r\n")
+            await writer.drain()
 
     async def _endless(self, writer: asyncio.StreamWriter) -> None:
         writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n")
@@ -385,6 +406,18 @@ class LinkServer:
             writer.write(chunk)
             self.endless_bytes += len(chunk)
             await writer.drain()
+
+
+def _big_page_pieces(size: int) -> Iterator[bytes]:
+    """The bytes of ``/bigpage``'s body, ``size`` in all, in pieces of at most 64 KiB."""
+    start, end = b'<html><body><p id="early">early</p>\n', b'<p id="late">late</p>\n'
+    filler = b"<p>" + b"x" * (65536 - 7) + b"</p>"
+    yield start
+    left = size - len(start) - len(end)
+    while left > 0:
+        yield filler[:left]
+        left -= len(filler)
+    yield end
 
 
 _HUGE_HEADS: dict[str, dict[str, str]] = {
