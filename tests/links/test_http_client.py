@@ -67,12 +67,20 @@ def test_each_origin_has_its_own_connection(server: LinkServer, pool: Pool) -> N
     assert server.connections == {"127.0.0.1": 1, "127.0.0.2": 1}
 
 
-def test_a_connection_the_server_means_to_close_is_not_reused(
-    server: LinkServer, pool: Pool
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/closing",  # HTTP/1.1 with "Connection: close"
+        "/http10",  # HTTP/1.0 without "Connection: keep-alive"
+        "/headbody",  # a body after a HEAD response: what follows on the line is unknown
+    ],
+)
+def test_a_connection_that_cannot_carry_another_request_is_not_reused(
+    server: LinkServer, pool: Pool, path: str
 ) -> None:
-    # the server leaves it open after "Connection: close": only the header tells
-    assert head(pool, server.url("/closing")) == 200
-    assert head(pool, server.url("/closing")) == 200
+    # the server leaves the connection open: only the response tells the client
+    assert head(pool, server.url(path)) == 200
+    assert head(pool, server.url(path)) == 200
     assert server.connections["127.0.0.1"] == 2
 
 
