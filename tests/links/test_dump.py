@@ -197,3 +197,16 @@ def test_check_reports_a_malformed_host_as_invalid_without_a_request(
     assert statuses == [("alive", 200), ("invalid", None)]
     assert json.loads(result.stdout)[1]["error"].startswith("malformed host '999.1.1.1'")
     assert server.methods == [("HEAD", "/ok/good")]
+
+
+def test_dump_keeps_fragments_only_with_include_fragments(server: LinkServer, home: Path) -> None:
+    notes = home / "parts.md"
+    page = server.url("/page/parts")
+    notes.write_text(f"[a]({page}#one) [b]({page}#two) [c]({page})\n")
+    plain = run_links(home, "check", "--dump", str(notes))
+    assert plain.returncode == 0, plain.stderr
+    assert plain.stdout.splitlines() == [page]
+    parts = run_links(home, "check", "--dump", "--include-fragments", str(notes))
+    assert parts.returncode == 0, parts.stderr
+    assert parts.stdout.splitlines() == [f"{page}#one", f"{page}#two", page]
+    assert server.total_hits == 0
