@@ -194,6 +194,8 @@ def parse_fast(argv: Sequence[str]) -> CheckArgs | None:
                 return None
             inline = args[index]
             index += 1
+        if convert is not str and not inline.isascii():
+            return None  # int("٣") is 3, but Typer refuses digits other than ASCII ones
         try:
             value = convert(inline)
         except ValueError:

@@ -25,19 +25,39 @@ chosen by the path:
 ``/endless``                     HEAD 405; GET streams an endless body (counts bytes sent)
 ``/vi/<id>/0.jpg``               a YouTube thumbnail stand-in: 200 for ids in ``videos``
 ``/bigheaders``                  200 with a 20 kB header and 200 more (as some sites send)
+``/page/<name>?chunked=&gzip=``  the page ``add_page(name, …)`` registered, with its
+                                 Content-Type (404 if none); ``chunked=1`` sends it in
+                                 7-byte chunks, ``gzip=1`` gzip-encoded (both may be given),
+                                 ``gzip=bad`` says gzip but sends it as it is
+``/goto/<name>``                 302 to ``/page/<name>``
+``/bigpage/<key>?size=&chunk=``  an HTML page of ``size`` bytes (64 MiB by default):
+                                 ``id="early"`` at its start, ``id="late"`` at its end;
+                                 ``body_bytes[path]`` counts the body bytes sent; with
+                                 ``chunk=<bytes>`` sent chunked, in chunks of that size
+``/continue``                    a ``100 Continue`` interim response, then 200
+``/closing``                     200 with ``Connection: close``; the connection stays open
+                                 (a client that ignored the header would send on it)
+``/http10``                      an HTTP/1.0 200 without ``keep-alive``; stays open too
+``/headbody``                    200 with a body even for HEAD (which must have none)
+``/hugehead/<kind>``             a response head over the client's limits: ``line`` (one
+                                 70 kB line), ``fields`` (600 fields) or ``total`` (1.5 MB)
 ==============================  =========================================================
 
-It counts hits, the requests in flight per address and the highest number seen.
+It counts hits, the requests in flight per address and the highest number seen, the
+connections accepted per address (``connections``) and when each request arrived, per
+address (``arrivals``, ``time.perf_counter()`` values).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import gzip
 import itertools
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from email.utils import formatdate
 from urllib.parse import parse_qs, urlsplit
 
@@ -59,6 +79,14 @@ class LinkServer:
         self.peak: Counter[str] = Counter()
         self.counters: Counter[str] = Counter()
         self.endless_bytes = 0
+        self.pages: dict[str, tuple[str, bytes]] = {}
+        """Name → (Content-Type, body) of what ``/page/<name>`` serves (see :meth:`add_page`)."""
+        self.body_bytes: Counter[str] = Counter()
+        """Body bytes sent per path, for the routes that stream (``/bigpage``)."""
+        self.connections: Counter[str] = Counter()
+        """Connections accepted per address."""
+        self.arrivals: dict[str, list[float]] = {}
+        """Per address, the ``time.perf_counter()`` at which each request arrived."""
         self.total_hits = 0
         self.first_hit_at: float | None = None
         """``time.perf_counter()`` of the first request since the last reset."""
@@ -104,7 +132,17 @@ class LinkServer:
         self.counters.clear()
         self.total_hits = 0
         self.endless_bytes = 0
+        self.pages.clear()
+        self.body_bytes.clear()
+        self.connections.clear()
+        self.arrivals.clear()
         self.first_hit_at = self.last_hit_at = None
+
+    def add_page(self, name: str, body: str | bytes, content_type: str = "text/html") -> str:
+        """Serve ``body`` at ``/page/<name>`` with ``content_type``; its path."""
+        data = body.encode() if isinstance(body, str) else body
+        self.pages[name] = (content_type, data)
+        return f"/page/{name}"
 
     def open_gate(self, key: str) -> None:
         """Let every request to ``/gate/<key>`` (waiting or to come) be answered."""
@@ -162,6 +200,7 @@ class LinkServer:
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         host = writer.get_extra_info("sockname")[0]
+        self.connections[host] += 1
         self._writers.add(writer)
         try:
             for nth in itertools.count(1):
@@ -193,6 +232,7 @@ class LinkServer:
         if self.first_hit_at is None:
             self.first_hit_at = self.last_hit_at
         self.methods.append((method, path))
+        self.arrivals.setdefault(host, []).append(self.last_hit_at)
         self.active[host] += 1
         self.peak[host] = max(self.peak[host], self.active[host])
         try:
@@ -266,6 +306,27 @@ class LinkServer:
             return self._reply(
                 writer, method, 200, {"Content-Security-Policy": "a" * 20000, **many}
             )
+        elif name == "page":
+            return self._page(writer, method, pieces[1], query)
+        elif name == "goto":
+            return self._reply(writer, method, 302, {"Location": f"/page/{pieces[1]}"})
+        elif name == "bigpage":
+            size, chunk = int(query.get("size", 64 * 1024 * 1024)), int(query.get("chunk", 0))
+            await self._bigpage(writer, method, path, size, chunk)
+            return False
+        elif name == "continue":
+            writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        elif name == "closing":
+            return self._reply(writer, method, 200, {"Connection": "close"})
+        elif name == "http10":
+            writer.write(b"HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\n")
+            if method != "HEAD":
+                writer.write(b"ok\n")
+            return True
+        elif name == "headbody":
+            return self._reply(writer, "GET", 200)
+        elif name == "hugehead":
+            return self._reply(writer, method, 200, _HUGE_HEADS[pieces[1]])
         return self._reply(writer, method, 200)
 
     def _reply(
@@ -281,6 +342,62 @@ class LinkServer:
         writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
         return True
 
+    def _page(
+        self, writer: asyncio.StreamWriter, method: str, name: str, query: dict[str, str]
+    ) -> bool:
+        """A registered page, maybe gzip-encoded, maybe in chunks (see :meth:`add_page`)."""
+        if name not in self.pages:
+            return self._reply(writer, method, 404)
+        content_type, body = self.pages[name]
+        headers = [f"Content-Type: {content_type}"]
+        if query.get("gzip") in ("1", "bad"):
+            body = gzip.compress(body) if query["gzip"] == "1" else body
+            headers.append("Content-Encoding: gzip")
+        chunked = query.get("chunked") == "1"
+        if chunked:
+            headers.append("Transfer-Encoding: chunked")
+            payload = b"".join(
+                b"%x;piece=%d\r\n%s\r\n" % (len(body[i : i + 7]), i, body[i : i + 7])
+                for i in range(0, len(body), 7)
+            )
+            body = payload + b"0\r\n\r\n"
+        else:
+            headers.append(f"Content-Length: {len(body)}")
+        head = "HTTP/1.1 200 OK\r\n" + "".join(f"{h}\r\n" for h in headers) + "\r\n"
+        writer.write(head.encode("latin-1") + (b"" if method == "HEAD" else body))
+        return True
+
+    async def _bigpage(
+        self, writer: asyncio.StreamWriter, method: str, path: str, size: int, chunk: int
+    ) -> None:
+        """An HTML page of ``size`` bytes with anchors at both ends, counting what is sent;
+        chunked, in chunks of ``chunk`` bytes, if that is not 0."""
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n")
+        framing = b"Transfer-Encoding: chunked" if chunk else b"Content-Length: %d" % size
+        writer.write(framing + b"\r\n\r\n")
+        if method == "HEAD":
+            return
+        left = size  # body bytes still to send
+        in_chunk = 0  # bytes still to send in the current chunk
+        for piece in _big_page_pieces(size):
+            while piece:
+                if chunk and not in_chunk:
+                    in_chunk = min(chunk, left)
+                    writer.write(b"%x\r\n" % in_chunk)
+                part = piece[:in_chunk] if chunk else piece
+                piece = piece[len(part) :]
+                writer.write(part)
+                left -= len(part)
+                self.body_bytes[path] += len(part)
+                if chunk:
+                    in_chunk -= len(part)
+                    if not in_chunk:
+                        writer.write(b"\r\n")
+            await writer.drain()
+        if chunk:
+            writer.write(b"0\r\n\r\n")
+            await writer.drain()
+
     async def _endless(self, writer: asyncio.StreamWriter) -> None:
         writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n")
         writer.write(b"Content-Length: 1073741824\r\n\r\n")
@@ -289,3 +406,23 @@ class LinkServer:
             writer.write(chunk)
             self.endless_bytes += len(chunk)
             await writer.drain()
+
+
+def _big_page_pieces(size: int) -> Iterator[bytes]:
+    """The bytes of ``/bigpage``'s body, ``size`` in all, in pieces of at most 64 KiB."""
+    start, end = b'<html><body><p id="early">early</p>\n', b'<p id="late">late</p>\n'
+    filler = b"<p>" + b"x" * (65536 - 7) + b"</p>"
+    yield start
+    left = size - len(start) - len(end)
+    while left > 0:
+        yield filler[:left]
+        left -= len(filler)
+    yield end
+
+
+_HUGE_HEADS: dict[str, dict[str, str]] = {
+    "line": {"X-Long": "a" * 70_000},
+    "fields": {f"X-Field-{i}": "x" for i in range(600)},
+    "total": {f"X-Big-{i}": "b" * 30_000 for i in range(50)},
+}
+"""Response heads over the client's limits (64 kB a line, 512 fields, 1 MB in all)."""
