@@ -229,10 +229,10 @@ def run_fast(argv: Sequence[str], debug: bool = False) -> int | None:
     from studyplan.cli.run_state import CliState
 
     install_signals()
-    import os as _o
-
-    if _o.environ.get("SWI"):
-        sys.setswitchinterval(float(_o.environ["SWI"]))
+    # Other threads (the one feeding the storing process, name resolution) share the
+    # interpreter with the event loop: at the default 5 ms, an answer could wait that long
+    # for the loop's turn.
+    sys.setswitchinterval(0.0005)
     run_state = CliState(debug=debug)
     return guarded(lambda: execute(args, run_state), run_state)
 

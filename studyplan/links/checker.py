@@ -355,7 +355,9 @@ class LinkChecker:
                 if wake is not None:  # a paced host's next request: come back then
                     state["sleeper"] = True
                     loop.spawn(sleeper(wake))
-            return not state["fed"]
+            # a page may end without waiting on anything (an error at once): its bookkeeping
+            # is due at the next round
+            return not state["fed"] or bool(done)
 
         return dispatch
 

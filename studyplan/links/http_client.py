@@ -102,6 +102,8 @@ class _Connection:
         """Bytes that arrived (b"" once the server has closed), waiting until some do."""
         sock = self.sock
         while True:
+            if time.monotonic() > deadline:  # a server dripping bytes forever stops here
+                raise TimeoutError("the request took longer than its timeout")
             try:
                 return sock.recv(65536)
             except (BlockingIOError, InterruptedError):
@@ -392,7 +394,10 @@ def _read_body(
     # at most ``limit`` bytes as sent: compressed, they hold at least as much text
     for piece in (yield from pieces(conn, rest, deadline, response, limit)):
         if decoder is not None:
-            piece = decoder.decompress(piece, limit - size + 1)
+            try:
+                piece = decoder.decompress(piece, limit - size + 1)
+            except zlib.error as exc:
+                raise ProtocolError(f"the page's {encoding} encoding is damaged ({exc})") from None
         chunks.append(piece)
         size += len(piece)
         if size > limit:
@@ -455,13 +460,21 @@ def _chunked(
             raise ProtocolError("a malformed chunk size") from None
         if size == 0:
             return pieces
-        while len(buffer) < size + 2:
+        while size:  # the chunk's data as it arrives: a chunk may be larger than the limit
+            if received > limit:
+                return pieces
+            if not buffer:
+                buffer = yield from conn.recv(deadline)
+                if not buffer:
+                    return pieces
+            piece, buffer = buffer[:size], buffer[size:]
+            pieces.append(piece)
+            size -= len(piece)
+            received += len(piece)
+        while len(buffer) < 2:  # the line end after the chunk's data
             chunk = yield from conn.recv(deadline)
             if not chunk:
-                pieces.append(buffer[:size])
                 return pieces
             buffer += chunk
-        pieces.append(buffer[:size])
-        received += size
-        buffer = buffer[size + 2 :]
+        buffer = buffer[2:]
     return pieces

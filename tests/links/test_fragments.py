@@ -180,10 +180,6 @@ def test_chunked_and_gzip_bodies_are_decoded(
     assert [m for m, _ in server.methods] == ["GET"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="zlib.error from a damaged gzip body is not a request error: it ends the run",
-)
 def test_a_body_that_is_not_the_gzip_it_claims_is_an_error_of_its_url_only(
     server: LinkServer, fragments: CheckOptions
 ) -> None:
@@ -210,8 +206,8 @@ BIG = 64 * MAX_BODY_BYTES
 """The size of a page larger than the bound: the sockets' buffers take several MB of it, so
 the page must be far larger for "not all of it was sent" to show that the client hung up."""
 ONE_CHUNK = 16 * MAX_BODY_BYTES
-"""A page sent in one chunk is smaller: a client that reads whole chunks reads it all, and
-slowly; this keeps the (expected) failure short."""
+"""A page sent in one chunk is smaller: a client that read whole chunks would read it all,
+and slowly; this keeps such a failure short."""
 
 
 @pytest.mark.parametrize(
@@ -220,14 +216,7 @@ slowly; this keeps the (expected) failure short."""
         (BIG, ""),  # Content-Length
         (BIG, "&chunk=65536"),  # chunks of the usual size
         (BIG, "&chunk=1000"),  # small ones
-        pytest.param(
-            ONE_CHUNK,
-            f"&chunk={ONE_CHUNK}",  # the whole page in one chunk
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="http_client._chunked reads a whole chunk before the body limit applies",
-            ),
-        ),
+        (ONE_CHUNK, f"&chunk={ONE_CHUNK}"),  # the whole page in one chunk
     ],
 )
 def test_a_fragment_beyond_the_bound_is_missing_and_the_rest_is_never_sent(
