@@ -17,6 +17,7 @@ dies, the child stores what it got and exits.
 from __future__ import annotations
 
 import contextlib
+import contextlib
 import os
 import sys
 import threading
@@ -169,6 +170,8 @@ def main() -> int:
     from studyplan.links.runner import ResultSink
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the checking process says "interrupted"
+    with contextlib.suppress(OSError, AttributeError):  # not on every system
+        os.nice(10)  # the checker's answers come first: this can wait a few milliseconds
     debug = bool(os.environ.get("STUDYPLAN_STORE_DEBUG"))
     run_state = CliState(debug=debug)
     try:
