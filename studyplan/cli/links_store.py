@@ -17,7 +17,6 @@ dies, the child stores what it got and exits.
 from __future__ import annotations
 
 import contextlib
-import contextlib
 import os
 import sys
 import threading
