@@ -77,9 +77,13 @@ paces = st.tuples(
 )
 """Minutes a day, weekdays, and the start date's distance from today in days."""
 
+REAL_DAY = datetime.now(UTC).date()
+"""The day the tests run: marking an item done records the real time (as a learner's click
+does), which counts as studied today for a plan built at a moment of the same day."""
+
 moments = st.datetimes(
     min_value=datetime(2026, 1, 1), max_value=datetime(2030, 12, 31), timezones=st.just(UTC)
-)
+).filter(lambda moment: abs((moment.date() - REAL_DAY).days) > 1)
 
 
 def clear_learner_rows(db: Database) -> None:
