@@ -193,6 +193,8 @@ class Pool:
         self._head = f"User-Agent: {user_agent}\r\nAccept: */*\r\n"
         self._idle: dict[tuple[str, str, int], list[_Connection]] = {}
         self._tls: ssl.SSLContext | None = None
+        self._not_reused: set[tuple[str, str, int]] = set()
+        """Origins that closed a kept-alive connection under a request: new ones for them."""
 
     def _tls_context(self) -> ssl.SSLContext:
         if self._tls is None:
@@ -264,10 +266,21 @@ class Pool:
                 yield _tls_wait(exc, secure, deadline)
 
     def _give_back(self, conn: _Connection, keep: bool) -> None:
-        if keep:
+        if keep and conn.origin not in self._not_reused:
             conn.idle_since = time.monotonic()
             self._idle.setdefault(conn.origin, []).append(conn)
         else:
+            conn.close()
+
+    def _stop_reusing(self, origin: tuple[str, str, int]) -> None:
+        """``origin`` closed a kept-alive connection: close its idle ones, keep no more.
+
+        A server may close a connection after answering without saying so; the other
+        connections it left idle are then as likely closed, and a retry over one of them
+        would fail the same way (a link reported dead that is alive).
+        """
+        self._not_reused.add(origin)
+        for conn in self._idle.pop(origin, ()):
             conn.close()
 
     def close(self) -> None:
@@ -298,8 +311,13 @@ class Pool:
                 f"{method} {target.path} HTTP/1.1\r\nHost: {target.host_header}\r\n"
                 f"{self._head}{extra}\r\n"
             )
-            yield from conn.send_all(head.encode("latin-1", "strict"), deadline)
-            response, rest = yield from _read_head(conn, deadline)
+            try:
+                yield from conn.send_all(head.encode("latin-1", "strict"), deadline)
+                response, rest = yield from _read_head(conn, deadline)
+            except (ConnectionDropped, ConnectionResetError, BrokenPipeError):
+                if conn.reused:
+                    self._stop_reusing(conn.origin)
+                raise
             if method == "HEAD" or response.status in (204, 304):
                 keep = not rest and _keep_alive(response)
             elif body_limit:
