@@ -64,6 +64,19 @@ def test_html_and_text_links() -> None:
     assert urls_in_text("go to (https://a.example/page). ok") == ["https://a.example/page"]
 
 
+def test_control_characters_end_a_url_in_a_binary_file(tmp_path: Path) -> None:
+    path = tmp_path / "program"
+    path.write_bytes(
+        b"\x7fELF\x00https://a.example/gpl.html\x00\x00Written by\x00"
+        b"http://b.example/\x07\x1b[0m mailto:me@example.org\x00x"
+    )
+    assert [t.url for t in extract_files([path]).targets()] == [
+        "https://a.example/gpl.html",
+        "http://b.example/",
+        "mailto:me@example.org",
+    ]
+
+
 def test_files_deduplicated_with_sources(tmp_path: Path) -> None:
     md = tmp_path / "list.md"
     md.write_text("[a](https://x.example/a) https://x.example/a#top\n")
