@@ -108,8 +108,8 @@ _URL_CHAR = r"""[^\s<>"'`\]\[{}|\\^\x00-\x1f\x7f]"""
 _USER_INFO = r"""(?:[^\s<>"'`\]\[{}|\\^/?#@\x00-\x1f\x7f]*@)?"""
 _IPV6_HOST = r"\[[0-9A-Za-z:.%_~-]*\]?"
 _BARE_URL = re.compile(
-    rf"(?:https?|ftp|file)://{_USER_INFO}(?:{_IPV6_HOST}{_URL_CHAR}*|{_URL_CHAR}+)"
-    r"""|mailto:[^\s<>"'`()\[\]\x00-\x1f\x7f]+"""
+    rf"(?i:https?|ftp|file)://{_USER_INFO}(?:{_IPV6_HOST}{_URL_CHAR}*|{_URL_CHAR}+)"
+    r"""|(?i:mailto):[^\s<>"'`()\[\]\x00-\x1f\x7f]+"""
 )
 _MD_INLINE = re.compile(r"\]\(\s*<?")
 _MD_REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)

@@ -75,6 +75,13 @@ def test_ipv6_literal_hosts_in_text_and_autolinks() -> None:
     ]
 
 
+def test_a_scheme_in_capitals_is_a_link_too() -> None:
+    text = "Old docs: HTTP://A.EXAMPLE/X, <Https://b.example/y> and MAILTO:me@example.org\n"
+    expected = ["HTTP://A.EXAMPLE/X", "Https://b.example/y", "MAILTO:me@example.org"]
+    assert urls_in_text(text) == expected
+    assert urls_in_markdown(text) == expected
+
+
 def test_control_characters_end_a_url_in_a_binary_file(tmp_path: Path) -> None:
     path = tmp_path / "program"
     path.write_bytes(
