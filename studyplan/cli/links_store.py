@@ -78,6 +78,7 @@ class StoreProcess:
     def _write(self) -> None:
         import json
 
+        _no_sigpipe_here()
         stream = self._child.stdin
         assert stream is not None
         try:
@@ -125,6 +126,20 @@ class StoreProcess:
             "links: the results could not be stored (the storing process ended with code "
             f"{self._child.returncode}); run the check again"
         )
+
+
+def _no_sigpipe_here() -> None:
+    """Writing to a dead child's pipe raises BrokenPipeError in this thread, not SIGPIPE.
+
+    The command line restores SIGPIPE's default (``studyplan list | head`` ends quietly), and
+    that default ends the whole process. A write's SIGPIPE goes to the thread that wrote:
+    blocked here, the write fails with EPIPE instead, and :meth:`StoreProcess.finish` says
+    in one line that the storing process died.
+    """
+    import signal
+
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGPIPE})
 
 
 def _row(result: LinkResult) -> dict[str, object]:

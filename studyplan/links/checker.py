@@ -129,13 +129,17 @@ def _causes(exc: BaseException) -> Iterable[BaseException]:
 def describe_error(exc: BaseException, timeout: float) -> tuple[str, bool]:
     """A one-line description of a request failure and whether it is worth retrying."""
     import socket
-    import ssl
+    import sys
 
+    # no TLS error without the ssl module (an import could fail: no descriptor left)
+    ssl = sys.modules.get("ssl")
     causes = list(_causes(exc))
     text = " ".join(str(c) for c in causes).lower()
     if any(isinstance(c, TimeoutError) for c in causes):
         return f"timeout: no answer within {timeout:g} s", True
-    if any(isinstance(c, ssl.SSLError | ssl.CertificateError) for c in causes) or "[ssl" in text:
+    if ssl is not None and any(isinstance(c, ssl.SSLError | ssl.CertificateError) for c in causes):
+        return f"TLS error: {_first_line(exc)}", False
+    if "[ssl" in text:
         return f"TLS error: {_first_line(exc)}", False
     if any(isinstance(c, socket.gaierror) for c in causes):
         return "DNS error: the host name does not resolve", False
@@ -239,7 +243,11 @@ class LinkChecker:
         self.options = options
         self._rng = rng
         self._scheduler = HostScheduler(options.host_concurrency, paces)
-        self._pool = Pool(options.user_agent)
+        # a socket per request in flight and per idle connection kept: within the file limit
+        room = http_client.socket_room(options.max_concurrency + http_client.MAX_IDLE)
+        wanted = options.max_concurrency
+        self._concurrency = max(1, min(wanted, room - min(http_client.MAX_IDLE, room // 2)))
+        self._pool = Pool(options.user_agent, max(1, room - self._concurrency))
         self._loop: Loop | None = None
         self._stop = threading.Event()
         self.asked_pace: dict[str, float] = {}
@@ -309,7 +317,7 @@ class LinkChecker:
         assert loop is not None
         scheduler = self._scheduler
         pages = self._pages(targets, finish)
-        limit = self.options.max_concurrency
+        limit = self._concurrency
         state = {"active": 0, "fed": False, "started": on_started is None, "sleeper": False}
 
         def run_page(page: _Page, host: str) -> Generator[Any, Any, None]:

@@ -100,7 +100,17 @@ def normalize_url(url: str) -> str:
 
 # Schemes we recognise in free text; anything with "scheme:" inside a Markdown or HTML link is
 # taken too, so mailto: and file: links are reported as skipped rather than silently ignored.
-_BARE_URL = re.compile(r"""(?:https?|ftp|file)://[^\s<>"'`\]\[{}|\\^]+|mailto:[^\s<>"'`()\[\]]+""")
+# A control character ends a URL: in a binary file (or a stray one in text) the bytes after
+# an address are not part of it ("…/gpl.html\0\0Written"). Brackets end it too, except
+# around an IPv6 address right after "//" or user info (http://[::1]:8080/): kept even
+# unclosed, so that a malformed one is reported rather than lost.
+_URL_CHAR = r"""[^\s<>"'`\]\[{}|\\^\x00-\x1f\x7f]"""
+_USER_INFO = r"""(?:[^\s<>"'`\]\[{}|\\^/?#@\x00-\x1f\x7f]*@)?"""
+_IPV6_HOST = r"\[[0-9A-Za-z:.%_~-]*\]?"
+_BARE_URL = re.compile(
+    rf"(?i:https?|ftp|file)://{_USER_INFO}(?:{_IPV6_HOST}{_URL_CHAR}*|{_URL_CHAR}+)"
+    r"""|(?i:mailto):[^\s<>"'`()\[\]\x00-\x1f\x7f]+"""
+)
 _MD_INLINE = re.compile(r"\]\(\s*<?")
 _MD_REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")

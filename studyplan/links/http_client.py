@@ -30,6 +30,7 @@ import re
 import select
 import socket
 import time
+from collections import OrderedDict
 from urllib.parse import quote, urlsplit
 
 from studyplan.links.event_loop import in_thread, readable, writable
@@ -50,6 +51,11 @@ KEEPALIVE_SECONDS = 30.0
 """An idle connection older than this is closed rather than reused."""
 FRESH_SECONDS = 1.0
 """An idle connection younger than this is reused without asking whether it was closed."""
+MAX_IDLE = 64
+"""Idle connections kept at most, over all origins (each holds a file descriptor)."""
+RESERVED_FILES = 48
+"""Descriptors left for everything but sockets: standard streams, the database and its
+journal, the pipe to the storing process, the selector, certificates being read."""
 
 _STATUS_LINE = re.compile(rb"HTTP/(\d)\.(\d) (\d{3})(?: |$)")
 _PATH_SAFE = "!#$%&'()*+,/:;=?@[]~"
@@ -189,10 +195,15 @@ class Pool:
     Used from the loop's thread only. :meth:`close` closes the idle connections.
     """
 
-    def __init__(self, user_agent: str) -> None:
+    def __init__(self, user_agent: str, max_idle: int = MAX_IDLE) -> None:
         self._head = f"User-Agent: {user_agent}\r\nAccept: */*\r\n"
         self._idle: dict[tuple[str, str, int], list[_Connection]] = {}
+        self._by_age: OrderedDict[_Connection, None] = OrderedDict()
+        """Every idle connection, the one given back longest ago first."""
+        self._max_idle = max_idle
         self._tls: ssl.SSLContext | None = None
+        self._not_reused: set[tuple[str, str, int]] = set()
+        """Origins that closed a kept-alive connection under a request: new ones for them."""
 
     def _tls_context(self) -> ssl.SSLContext:
         if self._tls is None:
@@ -209,6 +220,7 @@ class Pool:
         now = time.monotonic()
         while idle:
             conn = idle.pop()
+            del self._by_age[conn]
             rested = now - conn.idle_since
             # a server closes an idle connection after seconds, not milliseconds: a select()
             # per request would cost more than the rare dropped connection (retried anyway)
@@ -264,10 +276,27 @@ class Pool:
                 yield _tls_wait(exc, secure, deadline)
 
     def _give_back(self, conn: _Connection, keep: bool) -> None:
-        if keep:
+        if keep and conn.origin not in self._not_reused:
             conn.idle_since = time.monotonic()
             self._idle.setdefault(conn.origin, []).append(conn)
+            self._by_age[conn] = None
+            if len(self._by_age) > self._max_idle:  # a catalog of many hosts: close the oldest
+                oldest, _ = self._by_age.popitem(last=False)
+                self._idle[oldest.origin].remove(oldest)
+                oldest.close()
         else:
+            conn.close()
+
+    def _stop_reusing(self, origin: tuple[str, str, int]) -> None:
+        """``origin`` closed a kept-alive connection: close its idle ones, keep no more.
+
+        A server may close a connection after answering without saying so; the other
+        connections it left idle are then as likely closed, and a retry over one of them
+        would fail the same way (a link reported dead that is alive).
+        """
+        self._not_reused.add(origin)
+        for conn in self._idle.pop(origin, ()):
+            del self._by_age[conn]
             conn.close()
 
     def close(self) -> None:
@@ -276,6 +305,7 @@ class Pool:
             for conn in idle:
                 conn.close()
         self._idle.clear()
+        self._by_age.clear()
 
     def request(
         self, method: str, target: Target, timeout: float, body_limit: int = 0
@@ -298,8 +328,13 @@ class Pool:
                 f"{method} {target.path} HTTP/1.1\r\nHost: {target.host_header}\r\n"
                 f"{self._head}{extra}\r\n"
             )
-            yield from conn.send_all(head.encode("latin-1", "strict"), deadline)
-            response, rest = yield from _read_head(conn, deadline)
+            try:
+                yield from conn.send_all(head.encode("latin-1", "strict"), deadline)
+                response, rest = yield from _read_head(conn, deadline)
+            except (ConnectionDropped, ConnectionResetError, BrokenPipeError):
+                if conn.reused:
+                    self._stop_reusing(conn.origin)
+                raise
             if method == "HEAD" or response.status in (204, 304):
                 keep = not rest and _keep_alive(response)
             elif body_limit:
@@ -310,6 +345,29 @@ class Pool:
 
 
 _IN_PROGRESS = (errno.EINPROGRESS, errno.EWOULDBLOCK, errno.EAGAIN)
+
+
+def socket_room(wanted: int) -> int:
+    """How many sockets this process may hold at once, at most ``wanted``.
+
+    The soft limit on open files is raised towards the hard one if ``wanted`` sockets would
+    not fit (macOS starts shells at 256); :data:`RESERVED_FILES` are left for the rest.
+    """
+    try:
+        import resource
+    except ImportError:  # not on Windows, whose limit is far higher
+        return wanted
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    needed = wanted + RESERVED_FILES
+    if soft == resource.RLIM_INFINITY or soft >= needed:
+        return wanted
+    raised = needed if hard == resource.RLIM_INFINITY else min(hard, needed)
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (raised, hard))
+        soft = raised
+    except (ValueError, OSError):
+        pass
+    return max(2, min(wanted, soft - RESERVED_FILES))
 
 
 def _still_open(sock: socket.socket) -> bool:

@@ -38,6 +38,8 @@ chosen by the path:
 ``/closing``                     200 with ``Connection: close``; the connection stays open
                                  (a client that ignored the header would send on it)
 ``/http10``                      an HTTP/1.0 200 without ``keep-alive``; stays open too
+``/hangsup/<key>``               200 as HTTP/1.1 without ``Connection: close``, then the
+                                 server closes the connection (as it may at any time)
 ``/headbody``                    200 with a body even for HEAD (which must have none)
 ``/hugehead/<kind>``             a response head over the client's limits: ``line`` (one
                                  70 kB line), ``fields`` (600 fields) or ``total`` (1.5 MB)
@@ -323,6 +325,9 @@ class LinkServer:
             if method != "HEAD":
                 writer.write(b"ok\n")
             return True
+        elif name == "hangsup":
+            self._reply(writer, method, 200)
+            return False
         elif name == "headbody":
             return self._reply(writer, "GET", 200)
         elif name == "hugehead":

@@ -374,6 +374,21 @@ def test_a_dropped_reused_connection_is_retried_by_us(
     ]
 
 
+def test_a_host_that_hangs_up_after_each_answer_is_alive_with_retries(
+    server: LinkServer, fast: CheckOptions
+) -> None:
+    """A server may close a connection after answering without saying so: once a reused
+    connection to a host turned out closed, the retry (and what follows) go over new ones,
+    not over the other connections it left in the pool meanwhile."""
+    options = fast.replace(host_concurrency=4, retries=1)
+    targets = [LinkTarget(server.url(f"/hangsup/{i}")) for i in range(24)]
+    with LinkChecker(options) as running:
+        results = running.check_all(targets)
+    assert [r.error for r in results if r.status != "alive"] == []
+    # at most one retry per connection the host had left idle when it first hung up
+    assert sum(r.attempts for r in results) <= len(targets) + options.host_concurrency
+
+
 # --- archived copies ---------------------------------------------------------------------
 
 

@@ -64,6 +64,37 @@ def test_html_and_text_links() -> None:
     assert urls_in_text("go to (https://a.example/page). ok") == ["https://a.example/page"]
 
 
+def test_ipv6_literal_hosts_in_text_and_autolinks() -> None:
+    text = "at http://[::1]:8080/a and <http://[2001:db8::1]/b>, not http://[::1/c.\n"
+    expected = ["http://[::1]:8080/a", "http://[2001:db8::1]/b", "http://[::1/c"]
+    assert urls_in_text(text) == expected  # the malformed one too: it is reported, not lost
+    assert urls_in_markdown(text) == expected
+    assert urls_in_text("a user http://me:pw@[::1]:8/x, a path http://a.example/x@[y]") == [
+        "http://me:pw@[::1]:8/x",
+        "http://a.example/x@",
+    ]
+
+
+def test_a_scheme_in_capitals_is_a_link_too() -> None:
+    text = "Old docs: HTTP://A.EXAMPLE/X, <Https://b.example/y> and MAILTO:me@example.org\n"
+    expected = ["HTTP://A.EXAMPLE/X", "Https://b.example/y", "MAILTO:me@example.org"]
+    assert urls_in_text(text) == expected
+    assert urls_in_markdown(text) == expected
+
+
+def test_control_characters_end_a_url_in_a_binary_file(tmp_path: Path) -> None:
+    path = tmp_path / "program"
+    path.write_bytes(
+        b"\x7fELF\x00https://a.example/gpl.html\x00\x00Written by\x00"
+        b"http://b.example/\x07\x1b[0m mailto:me@example.org\x00x"
+    )
+    assert [t.url for t in extract_files([path]).targets()] == [
+        "https://a.example/gpl.html",
+        "http://b.example/",
+        "mailto:me@example.org",
+    ]
+
+
 def test_files_deduplicated_with_sources(tmp_path: Path) -> None:
     md = tmp_path / "list.md"
     md.write_text("[a](https://x.example/a) https://x.example/a#top\n")

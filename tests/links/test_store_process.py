@@ -124,6 +124,36 @@ def test_a_storing_process_that_dies_is_one_line_and_exit_1(server: LinkServer, 
     ]
 
 
+@pytest.mark.sqlite_only
+def test_results_sent_after_the_storing_process_died_are_one_line_not_a_broken_pipe(
+    server: LinkServer, home: Path
+) -> None:
+    """Results keep coming for a second after the storing process is killed: writing them
+    to its closed pipe is an error of the storing, not a SIGPIPE that ends the checker."""
+    links = home / "links.md"
+    tag = uuid.uuid4().hex
+    slow = [server.url(f"/delay/{10 * (i % 10)}/{tag}/{i}", host=1 + i % 2) for i in range(200)]
+    links.write_text(f"- {server.url(f'/gate/{tag}')}\n" + "".join(f"- {u}\n" for u in slow))
+    proc = start(home, links)
+    try:
+        wait_for(lambda: server.hits[f"/gate/{tag}"] == 1, "the held request")
+        wait_for(lambda: storing_children(proc.pid) != [], "the storing process")
+        for child in storing_children(proc.pid):
+            os.kill(child, signal.SIGKILL)
+        server.open_gate(tag)
+        stdout, stderr = proc.communicate(timeout=60)
+    finally:
+        server.open_gate(tag)
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 1, stderr
+    assert "201 URLs: 201 alive" in stdout
+    assert [line for line in stderr.splitlines() if line.strip()] == [
+        "studyplan: links: the results could not be stored (the storing process ended with "
+        "code -9); run the check again"
+    ]
+
+
 def test_results_arrive_in_the_database_while_the_check_still_runs(
     server: LinkServer, home: Path
 ) -> None:
