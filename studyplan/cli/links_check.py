@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 from functools import partial
 
 from studyplan.catalog.vocabulary import MAX_STEP
@@ -23,7 +24,7 @@ from studyplan.links.records import Record
 
 TYPE_CHECKING = False  # not typing's: importing typing costs a link check 3 ms
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Iterator, Sequence
     from os import PathLike
     from typing import Any
 
@@ -269,10 +270,31 @@ def execute(args: CheckArgs, run_state: CliState) -> int:
         check = LinkCheck(
             targets, options, database, progress, paths.host_pace_file(), run_state.close, store
         )
-        run = check.run()
+        with _no_sigpipe():
+            run = check.run()
     code = _report(args, run, run_state, lines)  # while the last results are being stored
     check.finish_storing()
     return code
+
+
+@contextmanager
+def _no_sigpipe() -> Iterator[None]:
+    """While checking, a write to a connection the server reset is an error of that URL.
+
+    The command lets SIGPIPE end it quietly (``studyplan links check … | head``), which a
+    send to a reset socket (or TLS's own writes) would turn into a silent exit 141.
+    """
+    import signal
+
+    pipe = getattr(signal, "SIGPIPE", None)
+    if pipe is None:
+        yield
+        return
+    previous = signal.signal(pipe, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(pipe, previous)
 
 
 def _targets(

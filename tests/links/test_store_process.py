@@ -184,3 +184,17 @@ def _stored(home: Path, path: str) -> bool:
     except Exception:  # the table does not exist yet
         return False
     return any(str(found).endswith(path) for (found,) in rows)
+
+
+def test_sigpipe_is_ignored_only_while_checking() -> None:
+    # the command ends quietly on SIGPIPE (`| head`); while it checks, a send to a socket the
+    # server reset must be an error of that URL, not a silent exit 141
+    from studyplan.cli.links_check import _no_sigpipe
+
+    before = signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    try:
+        with _no_sigpipe():
+            assert signal.getsignal(signal.SIGPIPE) == signal.SIG_IGN
+        assert signal.getsignal(signal.SIGPIPE) == signal.SIG_DFL
+    finally:
+        signal.signal(signal.SIGPIPE, before)
