@@ -15,7 +15,7 @@ from links_server import LinkServer
 from studyplan.db.database import Database
 from studyplan.db.open import open_database
 from studyplan.links.policy import CheckOptions
-from tests.conftest import database_url
+from tests.conftest import check_no_database, database_url
 
 
 @pytest.fixture(scope="session")
@@ -47,3 +47,14 @@ def db(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> Iterator
     database = open_database(url)
     yield database
     database.dispose()
+
+
+@pytest.fixture
+def db_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str, request: pytest.FixtureRequest
+) -> Iterator[Path]:
+    """A private home; STUDYPLAN_DATABASE_URL names the test's database (empty: SQLite)."""
+    monkeypatch.setenv("STUDYPLAN_DATABASE_URL", database_url(request))
+    (tmp_path / "home").mkdir()
+    yield tmp_path / "home"
+    check_no_database(request, tmp_path / "home")

@@ -6,44 +6,26 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from links_cli import STUDYPLAN, run_links
 from links_server import LinkServer
 
-from tests.conftest import check_no_database, database_url
-
 ROOT = Path(__file__).resolve().parents[2]
-STUDYPLAN = Path(sys.executable).parent / "studyplan"
 FAST = ["--timeout", "0.5", "--retries", "0"]
 
 
 def run(home: Path, *args: str, database: str | None = None) -> subprocess.CompletedProcess[str]:
     """``studyplan links ARGS`` in ``home``, on the test's database (see ``home``) or ``database``."""
-    env = {**os.environ, "STUDYPLAN_HOME": str(home)}
-    if database is not None:
-        env["STUDYPLAN_DATABASE_URL"] = database
-    return subprocess.run(
-        [str(STUDYPLAN), "links", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=home,
-        timeout=60,
-        check=False,
-    )
+    chosen = os.environ.get("STUDYPLAN_DATABASE_URL", "") if database is None else database
+    return run_links(home, *args, env={"STUDYPLAN_DATABASE_URL": chosen})
 
 
 @pytest.fixture
-def home(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str, request: pytest.FixtureRequest
-) -> Iterator[Path]:
-    """A private home; STUDYPLAN_DATABASE_URL names the test's database (empty: SQLite)."""
-    monkeypatch.setenv("STUDYPLAN_DATABASE_URL", database_url(request))
-    (tmp_path / "home").mkdir()
-    yield tmp_path / "home"
-    check_no_database(request, tmp_path / "home")
+def home(db_home: Path) -> Path:
+    """A private home on the test's database (each backend)."""
+    return db_home
 
 
 pytestmark = pytest.mark.skipif(not STUDYPLAN.exists(), reason="console script not installed")

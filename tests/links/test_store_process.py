@@ -10,29 +10,23 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from links_cli import STUDYPLAN
 from links_server import LinkServer
 
-from tests.conftest import database_rows, database_url
-
-STUDYPLAN = Path(sys.executable).parent / "studyplan"
+from tests.conftest import database_rows
 
 pytestmark = pytest.mark.skipif(not STUDYPLAN.exists(), reason="console script not installed")
 
 
 @pytest.fixture
-def home(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str, request: pytest.FixtureRequest
-) -> Iterator[Path]:
-    monkeypatch.setenv("STUDYPLAN_DATABASE_URL", database_url(request))
-    (tmp_path / "home").mkdir()
-    yield tmp_path / "home"
+def home(db_home: Path) -> Path:
+    return db_home
 
 
 def wait_for(condition: Callable[[], bool], what: str, timeout: float = 20.0) -> None:
