@@ -332,7 +332,7 @@ def _report(args: CheckArgs, run: CheckRun, run_state: CliState, lines: dict[str
 def _dump(args: CheckArgs, options: CheckOptions, run_state: CliState) -> int:
     """Print the URLs that would be checked, one per line (or JSON), without any request."""
     from studyplan.links.report import render_dump
-    from studyplan.links.triage import input_problem, skip_reason
+    from studyplan.links.triage import examine
 
     if args.files:
         from studyplan.links.extract import extract_files
@@ -345,13 +345,12 @@ def _dump(args: CheckArgs, options: CheckOptions, run_state: CliState) -> int:
 
         targets = database_targets(run_state.database(), args.step, args.include_fragments)
     kept = []
-    for target in targets:
-        problem = input_problem(target.url)
-        if problem is not None:
+    for target in targets:  # as the engine sorts them: the two must agree
+        status, reason, _host = examine(target.url, options)
+        if status == "invalid":
             where = ", ".join(target.sources or target.resources)
-            run_state.warn(f"{where}: {problem}; it is not checked")
-            continue
-        if skip_reason(target.url, options) is None:
+            run_state.warn(f"{where}: {reason}; it is not checked")
+        elif status is None:
             kept.append(target)
     emit(render_dump(kept, args.fmt), args.output)
     return 0

@@ -54,17 +54,3 @@ def examine(url: str, options: CheckOptions) -> tuple[str | None, str, str]:
         return "skipped", "excluded by --exclude", ""
     port = port or (443 if scheme == "https" else 80)
     return None, "", f"{scheme}://{(parts.hostname or '').lower()}:{port}"
-
-
-def skip_reason(url: str, options: CheckOptions) -> str | None:
-    """Why ``url`` is not fetched (its scheme, an ``--exclude``), or None to check it.
-
-    Call :func:`input_problem` first: this assumes ``url`` parses.
-    """
-    scheme = urlsplit(url).scheme.lower()
-    if scheme not in ("http", "https"):
-        shown = f"{scheme}:" if scheme else "no scheme"
-        return f"{shown} links are not checked (only http and https)"
-    if options.is_excluded(url):
-        return "excluded by --exclude"
-    return None
