@@ -45,24 +45,6 @@ class CheckArgs(Record):
     The defaults are the Typer command's (a test checks both parsers against each other).
     """
 
-    __slots__ = (
-        "accept",
-        "dump",
-        "exclude",
-        "files",
-        "fmt",
-        "force",
-        "host_concurrency",
-        "include_fragments",
-        "include_verbatim",
-        "max_age",
-        "max_concurrency",
-        "output",
-        "retries",
-        "step",
-        "timeout",
-        "user_agent",
-    )
     _fields = (
         "files",
         "step",
@@ -81,6 +63,7 @@ class CheckArgs(Record):
         "output",
         "user_agent",
     )
+    __slots__ = _fields
 
     def __init__(
         self,

@@ -27,8 +27,8 @@ if TYPE_CHECKING:
 class LinkTarget(Record):
     """One URL to check and who uses it."""
 
-    __slots__ = ("created_at", "resources", "sources", "url")
     _fields = ("url", "resources", "sources", "created_at")
+    __slots__ = _fields
 
     def __init__(
         self,

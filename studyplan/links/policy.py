@@ -51,23 +51,6 @@ class CheckOptions(Record):
     copy with changes.
     """
 
-    __slots__ = (
-        "accept",
-        "backoff_base",
-        "backoff_cap",
-        "exclude_patterns",
-        "excludes",
-        "force",
-        "host_concurrency",
-        "include_fragments",
-        "max_age",
-        "max_concurrency",
-        "max_redirects",
-        "retries",
-        "timeout",
-        "user_agent",
-        "youtube_thumbnail_base",
-    )
     _fields = (
         "max_concurrency",
         "host_concurrency",
@@ -84,6 +67,7 @@ class CheckOptions(Record):
         "include_fragments",
         "youtube_thumbnail_base",
     )
+    __slots__ = (*_fields, "exclude_patterns")
 
     max_concurrency: int
     """At most this many requests in flight at once."""

@@ -3,7 +3,8 @@
 Not dataclasses: importing :mod:`dataclasses` costs some 12 ms (it loads :mod:`inspect`),
 a third of what a link check may spend before its first request. Each record declares its
 fields in ``__slots__`` and writes its own typed ``__init__``; this base compares and shows
-them, and copies with changes.
+them, and copies with changes. A record's ``__slots__`` are its ``_fields`` (and any derived
+attribute it adds).
 """
 
 from __future__ import annotations

@@ -33,20 +33,6 @@ REUSABLE = frozenset({ALIVE, REDIRECTED})
 class LinkResult(Record):
     """The outcome of checking one URL."""
 
-    __slots__ = (
-        "archive_url",
-        "attempts",
-        "cached",
-        "checked_at",
-        "elapsed_ms",
-        "error",
-        "final_url",
-        "http_status",
-        "redirects",
-        "resources",
-        "status",
-        "url",
-    )
     _fields = (
         "url",
         "status",
@@ -61,6 +47,7 @@ class LinkResult(Record):
         "cached",
         "archive_url",
     )
+    __slots__ = _fields
 
     def __init__(
         self,
