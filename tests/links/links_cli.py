@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 STUDYPLAN = Path(sys.executable).parent / "studyplan"
@@ -18,9 +19,16 @@ FAST = ["--timeout", "2", "--retries", "0"]
 
 
 def run_links(
-    home: Path, *args: str, env: dict[str, str] | None = None
+    home: Path,
+    *args: str,
+    env: dict[str, str] | None = None,
+    timeout: float = 60,
+    preexec_fn: Callable[[], None] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """``studyplan links ARGS`` with ``home`` as STUDYPLAN_HOME and working folder."""
+    """``studyplan links ARGS`` with ``home`` as STUDYPLAN_HOME and working folder.
+
+    ``preexec_fn`` runs in the child before the command (to lower a limit, say).
+    """
     environ = {**os.environ, "STUDYPLAN_HOME": str(home)}
     environ.pop("STUDYPLAN_DATABASE_URL", None)
     environ.pop("STUDYPLAN_CATALOG", None)
@@ -31,6 +39,7 @@ def run_links(
         text=True,
         env=environ,
         cwd=home,
-        timeout=60,
+        timeout=timeout,
         check=False,
+        preexec_fn=preexec_fn,
     )

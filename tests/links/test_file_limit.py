@@ -8,14 +8,13 @@ runs with ``RLIMIT_NOFILE`` lowered, soft and hard, against many loopback addres
 
 from __future__ import annotations
 
-import os
 import resource
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from links_cli import STUDYPLAN
+from links_cli import run_links
 from links_server import LinkServer
 
 HOSTS = 160
@@ -36,18 +35,7 @@ def _low_file_limit() -> None:
 
 def check_with_few_files(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """``studyplan links check ARGS`` with at most FILE_LIMIT open files."""
-    environ = {**os.environ, "STUDYPLAN_HOME": str(home)}
-    environ.pop("STUDYPLAN_DATABASE_URL", None)
-    return subprocess.run(
-        [str(STUDYPLAN), "links", "check", *args],
-        capture_output=True,
-        text=True,
-        env=environ,
-        cwd=home,
-        timeout=120,
-        check=False,
-        preexec_fn=_low_file_limit,
-    )
+    return run_links(home, "check", *args, timeout=120, preexec_fn=_low_file_limit)
 
 
 def test_a_catalog_of_many_hosts_keeps_few_connections_open(
