@@ -272,11 +272,6 @@ class LinkChecker:
         if loop is not None:
             loop.stop()
 
-    @property
-    def cancelled(self) -> bool:
-        """Whether :meth:`cancel` was called."""
-        return self._stop.is_set()
-
     def check_all(
         self,
         targets: list[LinkTarget],

@@ -110,11 +110,6 @@ class Loop:
         self._slots[task] = _Slot()
         self._step(task, None, None)
 
-    @property
-    def tasks(self) -> int:
-        """How many tasks are alive."""
-        return len(self._slots)
-
     def unpark(self, key: object, count: int = 1) -> int:
         """Resume up to ``count`` tasks parked on ``key``; how many were."""
         waiting = self._parked.get(key)

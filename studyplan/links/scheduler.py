@@ -71,11 +71,6 @@ class HostScheduler:
             self._ready.append(host)
         queue.append(item)
 
-    @property
-    def pending(self) -> bool:
-        """Whether items are waiting to be handed out."""
-        return bool(self._ready)
-
     def _host(self, host: str) -> _Host:
         state = self._hosts.get(host)
         if state is None:
@@ -144,8 +139,3 @@ class HostScheduler:
         state = self._host(host)
         state.interval = max(state.interval, interval)
         state.next_start = max(state.next_start, now + interval)
-
-    def pace(self, host: str) -> float:
-        """The pace of ``host`` in seconds between requests (0: none)."""
-        state = self._hosts.get(host)
-        return state.interval if state is not None else 0.0
