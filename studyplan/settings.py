@@ -18,6 +18,7 @@ from pydantic import Field, PrivateAttr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from studyplan import paths
+from studyplan.db.backups import DEFAULT_KEEP
 from studyplan.errors import SettingsError
 
 ENV_PREFIX = "STUDYPLAN_"
@@ -55,7 +56,7 @@ class Settings(BaseSettings):
         description="How long to wait for another studyplan process holding the database.",
     )
     backups_keep: int = Field(
-        7,
+        DEFAULT_KEEP,
         ge=0,
         description="How many database copies to keep in the backups folder (one is made "
         "before the first change of each day); 0 turns the daily copy off.",

@@ -4,8 +4,9 @@ Opening the database costs half a second of CPU (SQLAlchemy, SQLModel and pydant
 then SQL). Done in a thread of the checking process, it takes the interpreter's lock from the
 event loop every few hundred microseconds while answers arrive, and a check of 2,000 URLs
 took 40 ms longer (benchmarks/links_bench.py). In a process of its own the operating system
-runs it beside the loop instead. :class:`StoreProcess` is the checking side; :func:`main`
-the storing side.
+runs it beside the loop instead; and when the database is ready it appends the rows with
+:mod:`sqlite3` alone, without opening it the usual way at all (:class:`_Writer`).
+:class:`StoreProcess` is the checking side; :func:`main` the storing side.
 
 The protocol, over the child's standard input and output: one JSON object per result (the
 fields of a ``link_check`` row), then end of input; the child answers one line, ``stored N``
@@ -26,8 +27,11 @@ from studyplan.errors import StudyplanError
 
 TYPE_CHECKING = False  # not typing's: importing typing costs a link check 3 ms
 if TYPE_CHECKING:
+    import sqlite3
     import subprocess
+    from collections.abc import Callable
 
+    from studyplan.cli.run_state import CliState
     from studyplan.links.result import LinkResult
 
 WRITE_EVERY = 0.1
@@ -110,16 +114,17 @@ class StoreProcess:
     def finish(self) -> int:
         """Send the rest, wait for the child; how many results it stored.
 
-        Raises :class:`StoreFailed` with the child's one-line message if it failed.
+        Raises :class:`StoreFailed` with the child's one-line message if it failed. Once it
+        has said what it stored, its exit is not waited for (it has nothing left to do).
         """
         self.close()
         self._writer.join()
         stdout = self._child.stdout
         assert stdout is not None
-        answer = stdout.read().decode("utf-8", "replace").strip()
-        self._child.wait()
+        answer = stdout.readline().decode("utf-8", "replace").strip()
         if answer.startswith("stored "):
             return int(answer.split()[1])
+        self._child.wait()
         if answer.startswith("error "):
             raise StoreFailed(answer[len("error ") :])
         raise StoreFailed(
@@ -175,6 +180,89 @@ def _result(data: dict[str, object]) -> LinkResult:
     )
 
 
+class _Writer:
+    """Stores the child's batches: with :mod:`sqlite3` alone while it can, else the usual way.
+
+    The usual way (:meth:`CliState.database`: settings, SQLAlchemy, migrations) costs half a
+    second of CPU, three times what the check itself spends. When nothing configures another
+    database (:func:`_plain_file`) and the file is ready to append to
+    (:func:`~studyplan.db.plain_sqlite.open_at_head`), rows go in through :mod:`sqlite3`,
+    after today's backup as any first write of a day. If anything fails there (a lock held
+    too long, a full disk), that batch and the rest go the usual way, which waits, or says in
+    one line what is wrong.
+    """
+
+    def __init__(self, run_state: CliState) -> None:
+        from studyplan.db.backups import daily_backup_warning
+        from studyplan.db.plain_sqlite import open_at_head
+
+        self._run_state = run_state
+        self._plain: sqlite3.Connection | None = None
+        self.used_database = False
+        found = _plain_file()
+        if found is None:
+            return
+        file, keep = found
+        self._plain = open_at_head(file)
+        if self._plain is not None and keep > 0:
+            warning = daily_backup_warning(file, keep)
+            if warning is not None:
+                run_state.warn(warning)
+
+    def save(self, batch: list[LinkResult]) -> int:
+        """Store ``batch`` in one transaction; how many rows."""
+        if self._plain is not None:
+            import sqlite3
+
+            from studyplan.db.plain_sqlite import insert_rows
+            from studyplan.links.stored_row import COLUMNS, TABLE, plain_values
+
+            try:
+                return insert_rows(self._plain, TABLE, COLUMNS, [plain_values(r) for r in batch])
+            except sqlite3.Error:  # nothing of the batch was written: the usual way explains
+                self._plain.close()
+                self._plain = None
+        from studyplan.links import store
+
+        self.used_database = True
+        return store.save_results(self._run_state.database(sync=False), batch)
+
+
+_PLAIN_BLOCKERS = ("STUDYPLAN_DATABASE_URL", "STUDYPLAN_BACKUPS_KEEP")
+"""Settings from the environment (any case, as pydantic-settings reads them) that only the
+usual way reads."""
+
+
+def _plain_file() -> tuple[str, int] | None:
+    """The default database file and the backups to keep, if nothing else is configured.
+
+    None when the environment sets the database URL or the backups to keep, or the settings
+    file cannot be read as TOML, names a database URL, or has a ``backups_keep`` that is not a
+    whole number of 0 or more: the usual way reads and checks the settings then. The other
+    settings do not change how a link check is stored, and are checked by every other
+    command.
+    """
+    import tomllib
+
+    from studyplan import paths
+    from studyplan.db.backups import DEFAULT_KEEP
+
+    if any(k.upper() in _PLAIN_BLOCKERS and v for k, v in os.environ.items()):
+        return None
+    values: dict[str, object] = {}
+    try:
+        with open(paths.settings_file(), "rb") as settings:
+            values = tomllib.loads(settings.read().decode("utf-8"))
+    except FileNotFoundError:
+        pass
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    keep = values.get("backups_keep", DEFAULT_KEEP)
+    if values.get("database_url") or type(keep) is not int or keep < 0:
+        return None
+    return str(paths.database_file()), keep
+
+
 def main() -> int:
     """The storing side: read results until end of input, store them in batches, answer."""
     import json
@@ -188,15 +276,21 @@ def main() -> int:
         os.nice(10)  # the checker's answers come first: this can wait a few milliseconds
     debug = bool(os.environ.get("STUDYPLAN_STORE_DEBUG"))
     run_state = CliState(debug=debug)
+    writers: list[_Writer] = []
+
+    def saver() -> Callable[[list[LinkResult]], int]:
+        writers.append(_Writer(run_state))  # in the sink's thread, while input is read
+        return writers[0].save
+
     try:
-        sink = ResultSink(lambda: run_state.database(sync=False), every=STORE_EVERY)
+        sink = ResultSink(saver, every=STORE_EVERY)
         for line in sys.stdin.buffer:
             sink.put(_result(json.loads(line)))
         stored = sink.finish()
         # SQLite: no close, every row is committed and the next process to open the database
         # checkpoints its write-ahead log (closing would cost the check 6 ms more); a server
         # is told goodbye
-        if not run_state.database(sync=False).is_sqlite:
+        if writers and writers[0].used_database and not run_state.database(sync=False).is_sqlite:
             run_state.close()
     except Exception as exc:
         if debug:

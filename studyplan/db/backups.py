@@ -20,6 +20,8 @@ from studyplan import paths
 
 DAILY = "daily"
 """Label of the copy made before the first write of a day."""
+DEFAULT_KEEP = 7
+"""How many copies are kept when the ``backups_keep`` setting does not say."""
 
 _NEW = re.compile(r"^studyplan-(?P<at>\d{8}T\d{6}\.\d{6})Z(?:-(?P<label>[\w.-]+))?\.db$")
 _OLD = re.compile(r"^studyplan-(?P<at>\d{8}-\d{6}-\d{6})(?:-(?P<label>[\w.-]+))?\.db$")
@@ -118,6 +120,18 @@ def ensure_daily_backup(file: str, keep: int, now: datetime | None = None) -> Pa
             return made
     except Timeout:
         return None
+
+
+def daily_backup_warning(file: str, keep: int) -> str | None:
+    """:func:`ensure_daily_backup`; a copy that fails is a warning line, never an error.
+
+    A failed copy must not block the write that follows: the caller shows the line.
+    """
+    try:
+        ensure_daily_backup(file, keep)
+    except (OSError, sqlite3.Error) as exc:
+        return f"could not copy the database to the backups folder ({exc})"
+    return None
 
 
 def _made_today(now: datetime) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -228,13 +227,11 @@ class Database:
         file = self.file
         if file is None or self.backups_keep <= 0:
             return
-        from studyplan.db.backups import ensure_daily_backup
+        from studyplan.db.backups import daily_backup_warning
 
-        try:
-            ensure_daily_backup(file, self.backups_keep)
-        except (OSError, sqlite3.Error) as exc:  # a copy that fails never blocks the write
-            if self.on_warning is not None:
-                self.on_warning(f"could not copy the database to the backups folder ({exc})")
+        warning = daily_backup_warning(file, self.backups_keep)
+        if warning is not None and self.on_warning is not None:
+            self.on_warning(warning)
 
     def dispose(self) -> None:
         """Close every pooled connection."""

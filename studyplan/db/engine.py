@@ -14,6 +14,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
+from studyplan.db.plain_sqlite import CONNECT_PRAGMAS, WRITE_PRAGMAS
 from studyplan.errors import DatabaseError
 
 DRIVER_PACKAGES = {
@@ -130,10 +131,8 @@ def make_engine(url: str, busy_timeout_seconds: float = 2.0, read_only: bool = F
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {timeout_ms}")
         record.info["busy_timeout_ms"] = timeout_ms
-        cursor.execute("PRAGMA foreign_keys = ON")
-        if file and not read_only:
-            cursor.execute("PRAGMA journal_mode = WAL")
-            cursor.execute("PRAGMA synchronous = NORMAL")
+        for pragma in CONNECT_PRAGMAS + (WRITE_PRAGMAS if file and not read_only else ()):
+            cursor.execute(pragma)
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -6,7 +6,6 @@ schema works on SQLite and on other SQLAlchemy databases.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -15,6 +14,7 @@ from sqlmodel import Field, SQLModel
 
 from studyplan.db import learner_scope
 from studyplan.db.learner_scope import learner_default
+from studyplan.db.plain_sqlite import dump_json as dump_json  # its home: no SQLAlchemy there
 
 DEFERRED = {"defer_build": True}
 """Build validation schemas on first use, not at import: table models are rarely validated."""
@@ -25,14 +25,6 @@ STATUSES = ("todo", "in_progress", "done", "skipped")
 def utcnow() -> datetime:
     """The current time, timezone-aware in UTC (how every time is stored and returned)."""
     return datetime.now(UTC)
-
-
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))
-
-
-def dump_json(value: Any) -> str:
-    """Serialize a list or mapping for a JSON text column."""
-    return _ENCODER.encode(value)
 
 
 def learner_column(primary_key: bool = False) -> Any:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from functools import partial
 
 from studyplan.links.extract import LinkTarget
 from studyplan.links.policy import CheckOptions
@@ -78,10 +79,11 @@ BATCH_SECONDS = 0.5
 
 
 class ResultSink:
-    """Stores results in the database as they arrive, in batches, from a thread of its own.
+    """Stores results as they arrive, in batches, from a thread of its own.
 
-    ``database`` gives the database, maybe waiting while another thread opens it: the sink
-    waits for it without holding up the check. :meth:`finish` stores what is left and
+    ``saver`` runs first in that thread and gives the function that stores a batch (and
+    says how many it stored): :func:`saving_to` a database, maybe waiting while another
+    thread opens it, without holding up the check. :meth:`finish` stores what is left and
     re-raises what went wrong (the database could not be opened, or refused the rows).
     ``on_stored`` runs in the sink's thread once the last batch is stored (the command line
     closes the database there, while it prints the report). ``every`` is the longest a
@@ -90,11 +92,11 @@ class ResultSink:
 
     def __init__(
         self,
-        database: Callable[[], Database],
+        saver: Callable[[], Callable[[list[LinkResult]], int]],
         on_stored: Callable[[], None] | None = None,
         every: float = BATCH_SECONDS,
     ) -> None:
-        self._database = database
+        self._saver = saver
         self._on_stored = on_stored
         self._every = every
         self._pending: list[LinkResult] = []
@@ -119,16 +121,14 @@ class ResultSink:
 
     def _run(self) -> None:
         try:
-            db = self._database()  # first: the thread opening it imports SQLAlchemy meanwhile
-            from studyplan.links import store
-
+            save = self._saver()
             while True:
                 with self._cond:
                     self._cond.wait_for(self._batch_ready, timeout=self._every)
                     batch, self._pending = self._pending, []
                     closed = self._closed
                 if batch:
-                    self.stored += store.save_results(db, batch)
+                    self.stored += save(batch)
                 if closed and not self._pending:
                     break
             if self._on_stored is not None:
@@ -156,6 +156,14 @@ class ResultSink:
         if self._error is not None:
             raise self._error
         return self.stored
+
+
+def saving_to(database: Callable[[], Database]) -> Callable[[list[LinkResult]], int]:
+    """A :class:`ResultSink`'s saver: batches go to ``database()`` (opened on first need)."""
+    db = database()  # first: the thread opening it imports SQLAlchemy meanwhile
+    from studyplan.links import store
+
+    return partial(store.save_results, db)
 
 
 class LinkCheck:
@@ -235,7 +243,7 @@ class LinkCheck:
             if self.store is not None:
                 sink = self._sink = self.store()
             elif self.database is not None:
-                sink = self._sink = ResultSink(self.database, self.on_stored)
+                sink = self._sink = ResultSink(partial(saving_to, self.database), self.on_stored)
             if sink is not None:
                 for result in early:
                     sink.put(result)

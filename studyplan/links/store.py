@@ -9,14 +9,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlmodel import Session, col
 
 from studyplan.db.database import Database
-from studyplan.db.models import LinkCheck, dump_json, utcnow
+from studyplan.db.models import LinkCheck, utcnow
 from studyplan.links.result import FAILED, REUSABLE, LinkResult
+from studyplan.links.stored_row import check_row
 
 _CHUNK = 500
 
@@ -28,24 +28,10 @@ def _chunks(items: list[str]) -> Iterator[list[str]]:
 
 def save_results(db: Database, results: Iterable[LinkResult]) -> int:
     """Store every result that was not reused from the cache, in one transaction."""
-    rows = [_row(r) for r in results if not r.cached]
+    rows = [check_row(r) for r in results if not r.cached]
     if rows:
         db.write(lambda session: session.execute(insert(LinkCheck), rows), as_learner=False)
     return len(rows)
-
-
-def _row(result: LinkResult) -> dict[str, Any]:
-    return {
-        "url": result.url,
-        "checked_at": result.checked_at or utcnow(),
-        "status": result.status,
-        "http_status": result.http_status,
-        "final_url": result.final_url,
-        "redirects": dump_json(result.redirects),
-        "attempts": result.attempts,
-        "elapsed_ms": result.elapsed_ms,
-        "error": result.error,
-    }
 
 
 def _result(row: LinkCheck) -> LinkResult:
