@@ -26,9 +26,11 @@ becomes an ``error`` result; anything else is a bug here and propagates out of t
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import parse_qs, urljoin, urlsplit
 
@@ -38,7 +40,7 @@ from studyplan.links.extract import LinkTarget, normalize_url
 from studyplan.links.http_client import ConnectionDropped, Pool, ProtocolError, Target
 from studyplan.links.policy import CheckOptions
 from studyplan.links.result import LinkResult
-from studyplan.links.scheduler import HostScheduler, host_key
+from studyplan.links.scheduler import HostScheduler, StartPace, host_key
 from studyplan.links.triage import examine, input_problem
 
 TYPE_CHECKING = False  # not typing's: importing typing costs a link check 3 ms
@@ -176,13 +178,16 @@ def utcnow() -> Any:
 class _Page:
     """One address to fetch and the targets it answers (several ``#part``s of one page)."""
 
-    __slots__ = ("fragments", "targets", "url")
+    __slots__ = ("first", "fragments", "targets", "url")
 
     def __init__(self, url: str) -> None:
         self.url = url
         self.targets: list[LinkTarget] = []
         self.fragments = False
         """Whether a target asks for a ``#part`` (the page's body is then read)."""
+        self.first: tuple[str, Target] | None = None
+        """The first request's host key and parsed address, made while the targets are
+        examined, before the answers arrive (None: parsed when it is sent, which fails)."""
 
 
 class _Hold:
@@ -222,6 +227,12 @@ class _Hold:
 
 _FEED = 64
 """Pages handed to the scheduler per round of the loop while the targets are examined."""
+_FIRST_FEED = 4
+"""…and in the first round, so that the first requests leave after a few are examined."""
+_BOOKKEEPING = 16
+"""Finished pages whose results are made per round of the loop, in a lull."""
+_BACKLOG = 256
+"""Finished pages waiting for their results beyond which they are made without a lull."""
 
 
 class LinkChecker:
@@ -282,7 +293,8 @@ class LinkChecker:
 
         Runs the event loop in this thread until done. The first requests leave while the
         rest of the targets are still being examined; ``on_started`` is called once they
-        all are. Raises :class:`Stopped` if :meth:`cancel` was called meanwhile.
+        all are and the first round of requests is out (it may start what the results
+        need, such as the database, without holding up a request). Raises :class:`Stopped` if :meth:`cancel` was called meanwhile.
         """
         results: dict[str, LinkResult] = {}
         total = len(targets)
@@ -313,7 +325,13 @@ class LinkChecker:
         scheduler = self._scheduler
         pages = self._pages(targets, finish)
         limit = self._concurrency
-        state = {"active": 0, "fed": False, "started": on_started is None, "sleeper": False}
+        state = {
+            "active": 0,
+            "fed": False,
+            "started": on_started is None,
+            "sleeper": False,
+            "rounds": 0,
+        }
 
         def run_page(page: _Page, host: str) -> Generator[Any, Any, None]:
             hold = _Hold(self, host)
@@ -325,10 +343,16 @@ class LinkChecker:
             start(time.monotonic())  # the next request leaves now,
             done.append(results)  # the bookkeeping waits for the end of this round
 
-        done: list[Callable[[], list[LinkResult]]] = []
+        done: deque[Callable[[], list[LinkResult]]] = deque()
+
+        pace = StartPace.for_concurrency(limit, time.monotonic())
 
         def start(now: float) -> None:
-            while state["active"] < limit and (item := scheduler.take(now)) is not None:
+            while state["active"] < limit and pace.allows(now):
+                item = scheduler.take(now)
+                if item is None:
+                    break
+                pace.spend()
                 state["active"] += 1
                 loop.start(run_page(*item))
 
@@ -339,27 +363,40 @@ class LinkChecker:
                 state["sleeper"] = False
 
         def dispatch() -> bool:
-            while done:
-                for result in done.pop(0)():
-                    finish(result)
+            # the bookkeeping of finished pages waits for a lull (or a backlog): an answer
+            # that arrived meanwhile is read, and its host's next request sent, first
+            if done and (loop.quiet or len(done) >= _BACKLOG):
+                for _ in range(min(len(done), _BOOKKEEPING)):
+                    for result in done.popleft()():
+                        finish(result)
             if not state["fed"]:
+                # a few pages first, so that the first requests leave at once
+                feed = _FEED if state["rounds"] else _FIRST_FEED
+                state["rounds"] += 1
                 for count, (page, host) in enumerate(pages, 1):
                     scheduler.add(host, page)
-                    if count >= _FEED:
+                    if count >= feed:
                         break
                 else:
                     state["fed"] = True
             start(time.monotonic())
-            if state["fed"] and not state["started"]:
+            if (
+                state["fed"]
+                and not state["started"]
+                and (state["active"] >= limit or not scheduler.has_pending())
+            ):  # every target examined and the first round of requests out
                 state["started"] = True
                 on_started()  # type: ignore[misc]
             if state["active"] < limit and not state["sleeper"]:
                 wake = scheduler.wake_at()
+                now = time.monotonic()
+                if scheduler.has_pending() and (ready := pace.next_at(now)) > now:
+                    wake = min(wake or ready, ready)  # the pace lets the next start then
                 if wake is not None:  # a paced host's next request: come back then
                     state["sleeper"] = True
                     loop.spawn(sleeper(wake))
             # a page may end without waiting on anything (an error at once): its bookkeeping
-            # is due at the next round
+            # is due at the next round, and the rest of it after the next look at the sockets
             return not state["fed"] or bool(done)
 
         return dispatch
@@ -394,7 +431,11 @@ class LinkChecker:
             if not page.targets:
                 continue
             probe = self._probe_url(address)
-            yield page, host if probe == address else host_key(probe)
+            if probe != address:
+                host = host_key(probe)
+            with contextlib.suppress(ValueError):  # the request says what is wrong
+                page.first = (host, Target(probe))
+            yield page, host
 
     def _unchecked(self, target: LinkTarget, status: str, reason: str) -> LinkResult:
         """The result of a target never fetched: skipped, or an address that is not usable."""
@@ -431,7 +472,7 @@ class LinkChecker:
         attempts = 0
         while True:
             attempts += 1
-            outcome = yield from self._follow(probe, hold, read_body)
+            outcome = yield from self._follow(probe, hold, read_body, page.first)
             if not outcome.retryable or attempts > self.options.retries:
                 break
             hold.release()
@@ -539,18 +580,25 @@ class LinkChecker:
         where = f" in its first {MAX_BODY_BYTES // (1024 * 1024)} MB" if truncated else ""
         result.error = f"the page has no anchor #{fragment}{where}"
 
-    def _follow(self, url: str, hold: _Hold, read_body: bool) -> Generator[Any, Any, _Outcome]:
+    def _follow(
+        self, url: str, hold: _Hold, read_body: bool, first: tuple[str, Target] | None = None
+    ) -> Generator[Any, Any, _Outcome]:
+        """Request ``url`` and the redirects it leads to (``first``: its host and address)."""
         from studyplan.links.policy import REDIRECT_STATUSES, RETRY_STATUSES, parse_retry_after
 
         chain: list[dict[str, Any]] = []
         seen = {url}
         current = url
         while True:
-            host = host_key(current)
+            if first is not None:
+                host, address = first
+                first = None
+            else:
+                host, address = host_key(current), None
             yield from hold.move_to(host)
             self.contacted.add(host)
             try:
-                response = yield from self._probe(current, read_body)
+                response = yield from self._probe(address or Target(current), read_body)
             except REQUEST_ERRORS as exc:
                 message, retryable = describe_error(exc, self.options.timeout)
                 return _Outcome(None, current, chain, message, retryable)
@@ -595,10 +643,9 @@ class LinkChecker:
         self.asked_pace[host] = max(self.asked_pace.get(host, 0.0), interval)
         self._scheduler.slow_down(host, interval, time.monotonic())
 
-    def _probe(self, url: str, read_body: bool) -> Generator[Any, Any, http_client.Response]:
+    def _probe(self, target: Target, read_body: bool) -> Generator[Any, Any, http_client.Response]:
         from studyplan.links.policy import GET_FALLBACK_STATUSES
 
-        target = Target(url)
         timeout = self.options.timeout
         if read_body:
             from studyplan.links.anchors import MAX_BODY_BYTES

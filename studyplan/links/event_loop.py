@@ -3,7 +3,8 @@
 Why not asyncio: importing it costs some 50 ms before the first request can leave, and its
 streams some 100 µs of CPU per request; threads cost as much in GIL hand-offs and context
 switches (measured: 0.25 ms of CPU per request with 64 worker threads). A link check needs
-four things, which this loop gives with one ``selectors`` call per round:
+four things, which this loop gives with one wait on the sockets per round
+(:mod:`studyplan.links.pollers`: epoll on Linux):
 
 - a task is a generator; it ``yield``\\ s a command and is resumed with its outcome:
   :func:`readable` / :func:`writable` (a socket, with a deadline: ``TimeoutError`` is thrown
@@ -11,7 +12,8 @@ four things, which this loop gives with one ``selectors`` call per round:
   ``getaddrinfo``, run in a helper thread), :func:`park` (until :meth:`Loop.unpark`);
 - :meth:`Loop.spawn` starts one; ``yield from`` composes them;
 - :meth:`Loop.stop` from any thread ends the run: every task gets :class:`Stopped`;
-- ``idle`` hooks run before each wait, so a caller can feed work as it is examined.
+- ``idle`` hooks run before each wait, so a caller can feed work as it is examined, and
+  :attr:`Loop.quiet` tells them when nothing is waiting to be read.
 
 Everything runs in the thread that calls :meth:`Loop.run`, except the blocking calls.
 """
@@ -20,11 +22,14 @@ from __future__ import annotations
 
 import contextlib
 import heapq
-import selectors
 import socket
 import threading
 import time
 from collections import deque
+
+from studyplan.links.pollers import READ as _READ
+from studyplan.links.pollers import WRITE as _WRITE
+from studyplan.links.pollers import make_poller
 
 TYPE_CHECKING = False  # not typing's: importing typing costs a link check 3 ms
 if TYPE_CHECKING:
@@ -32,9 +37,6 @@ if TYPE_CHECKING:
     from typing import Any
 
     Task = Generator[tuple[Any, ...], Any, Any]
-
-_READ = selectors.EVENT_READ
-_WRITE = selectors.EVENT_WRITE
 
 
 class Stopped(Exception):
@@ -80,7 +82,6 @@ class Loop:
     """Runs generator tasks until all have finished (see the module's description)."""
 
     def __init__(self) -> None:
-        self._selector = selectors.DefaultSelector()
         self._ready: deque[tuple[Task, Any, BaseException | None]] = deque()
         self._timers: list[tuple[float, int, Task, int]] = []
         self._slots: dict[Task, _Slot] = {}
@@ -91,13 +92,16 @@ class Loop:
         self._wake_read, self._wake_write = socket.socketpair()
         self._wake_read.setblocking(False)
         self._wake_write.setblocking(False)
-        self._selector.register(self._wake_read, _READ, None)
+        self._poller = make_poller(self._wake_read)
         self._stopping = False
         self._helpers: list[threading.Thread] = []
         self._calls: deque[tuple[Task, Callable[..., Any], tuple[Any, ...]]] = deque()
         self._calls_ready = threading.Condition(threading.Lock())
         self.idle: list[Callable[[], bool]] = []
         """Called before each wait; a hook returning True asks for another round at once."""
+        self.quiet = False
+        """Whether the last wait found no socket ready: a lull, when work that can wait
+        (bookkeeping) does not hold up an answer that arrived."""
 
     # ------------------------------------------------------------------ tasks
     def spawn(self, task: Task) -> None:
@@ -150,12 +154,13 @@ class Loop:
                     timeout = max(0.0, self._timers[0][0] - time.monotonic())
                 else:
                     timeout = None
-                for key, _events in self._selector.select(timeout):
-                    if key.data is None:
+                ready = self._poller.poll(timeout)
+                self.quiet = not ready
+                for data in ready:
+                    if data is None:
                         self._drain_wake()
                     else:
-                        task, token = key.data
-                        self._wake(task, token, None)
+                        self._wake(data[0], data[1], None, True)
                 self._fire_timers()
         finally:
             self._close()
@@ -166,7 +171,7 @@ class Loop:
             return
         slot.token += 1
         if slot.sock is not None:
-            self._selector.unregister(slot.sock)
+            self._poller.cancel(slot.sock)
             slot.sock = None
         try:
             command = task.throw(error) if error is not None else task.send(value)
@@ -179,7 +184,7 @@ class Loop:
         kind = command[0]
         if kind == "io":
             _, sock, events, deadline = command
-            self._selector.register(sock, events, (task, slot.token))
+            self._poller.wait(sock, events, (task, slot.token))
             slot.sock = sock
             self._timer(deadline, task, slot.token)
         elif kind == "sleep":
@@ -208,13 +213,16 @@ class Loop:
             else:
                 self._wake(task, token, None)
 
-    def _wake(self, task: Task, token: int, error: BaseException | None) -> None:
+    def _wake(
+        self, task: Task, token: int, error: BaseException | None, fired: bool = False
+    ) -> None:
         slot = self._slots.get(task)
         if slot is None or slot.token != token:
-            return
+            return  # a wait already over: its timer, or a late event of its socket
         slot.token += 1  # one wake-up per wait: the socket or the timer, not both
         if slot.sock is not None:
-            self._selector.unregister(slot.sock)
+            if not fired:
+                self._poller.cancel(slot.sock)
             slot.sock = None
         self._ready.append((task, None, error))
 
@@ -232,7 +240,7 @@ class Loop:
         for task in list(self._slots):
             task.close()
         self._slots.clear()
-        self._selector.close()
+        self._poller.close()
         self._wake_read.close()
         self._wake_write.close()
 

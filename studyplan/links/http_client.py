@@ -104,9 +104,15 @@ class _Connection:
         with contextlib.suppress(OSError):
             self.sock.close()
 
-    def recv(self, deadline: float) -> Generator[Any, Any, bytes]:
-        """Bytes that arrived (b"" once the server has closed), waiting until some do."""
+    def recv(self, deadline: float, wait_first: bool = False) -> Generator[Any, Any, bytes]:
+        """Bytes that arrived (b"" once the server has closed), waiting until some do.
+
+        ``wait_first``: nothing can have arrived yet (a request just left), so wait before
+        asking the socket (a system call and an exception saved per request).
+        """
         sock = self.sock
+        if wait_first and not self.tls:  # TLS may hold decrypted bytes the socket does not
+            yield readable(sock, deadline)
         while True:
             if time.monotonic() > deadline:  # a server dripping bytes forever stops here
                 raise TimeoutError("the request took longer than its timeout")
@@ -382,12 +388,14 @@ def _still_open(sock: socket.socket) -> bool:
 def _read_head(conn: _Connection, deadline: float) -> Generator[Any, Any, tuple[Response, bytes]]:
     """The next final (non-1xx) response head, and the bytes received after it."""
     buffer = b""
+    first = True
     while True:
         end = buffer.find(b"\r\n\r\n")
         while end < 0:
             if len(buffer) > MAX_HEAD_BYTES:
                 raise ProtocolError("response head larger than 1 MB")
-            chunk = yield from conn.recv(deadline)
+            chunk = yield from conn.recv(deadline, first)
+            first = False
             if not chunk:
                 if buffer:
                     raise ConnectionDropped("connection closed in the middle of the response")
@@ -429,7 +437,8 @@ def _parse_head(head: bytes) -> Response:
 
 def _keep_alive(response: Response) -> bool:
     """Whether the server lets the connection carry another request."""
-    tokens = {t.strip().lower() for t in response.headers.get("connection", "").split(",")}
+    field = response.headers.get("connection")
+    tokens = {t.strip().lower() for t in field.split(",")} if field else ()
     if response.headers.get(":version") == "1.1":
         return "close" not in tokens
     return "keep-alive" in tokens

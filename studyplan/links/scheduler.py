@@ -31,7 +31,7 @@ def host_key(url: str) -> str:
     except ValueError:
         port = None
     port = port or (443 if parts.scheme == "https" else 80)
-    return f"{parts.scheme}://{(parts.hostname or '').lower()}:{port}"
+    return f"{parts.scheme.lower()}://{(parts.hostname or '').lower()}:{port}"
 
 
 class _Host:
@@ -104,6 +104,10 @@ class HostScheduler:
             return item, host
         return None
 
+    def has_pending(self) -> bool:
+        """Whether any item is waiting."""
+        return bool(self._ready)
+
     def wake_at(self) -> float | None:
         """When a waiting item held back only by its host's pace may start, if any."""
         times = [
@@ -139,3 +143,59 @@ class HostScheduler:
         state = self._host(host)
         state.interval = max(state.interval, interval)
         state.next_start = max(state.next_start, now + interval)
+
+
+ROUND_SPREAD = 0.016
+"""Seconds over which a full round of requests (``max_concurrency`` of them) starts."""
+MIN_START_RATE = 1000.0
+"""Request starts a second the pace always allows, whatever the concurrency."""
+
+
+_WHOLE = 1.0 - 1e-9
+"""A start's worth of refill, give or take the rounding of adding up small intervals."""
+
+
+class StartPace:
+    """At most ``rate`` request starts a second, at most ``burst`` at once (a token bucket).
+
+    A round of answers that arrive together would otherwise go back to the servers as a round
+    of requests that arrive together, and a server answers a burst in turn: the last ones
+    wait for the first. Spread over a few milliseconds, each is answered as it comes
+    (measured on benchmarks/links_bench.py: 31 rounds of 2,000 requests took 3.15 s instead
+    of 3.21 s). While answers come spread out, as they do from real servers, no start waits.
+    """
+
+    __slots__ = ("_at", "burst", "rate", "tokens")
+
+    def __init__(self, rate: float, burst: int, now: float) -> None:
+        self.rate = rate
+        self.burst = max(1, burst)
+        self.tokens = float(self.burst)
+        self._at = now
+
+    @classmethod
+    def for_concurrency(cls, concurrency: int, now: float) -> StartPace:
+        """The pace for ``concurrency`` requests in flight: a full round over
+        :data:`ROUND_SPREAD` seconds (never slower than :data:`MIN_START_RATE`), in bursts
+        of a sixteenth of it (at least 4)."""
+        rate = max(MIN_START_RATE, concurrency / ROUND_SPREAD)
+        return cls(rate, max(4, concurrency // 16), now)
+
+    def _refill(self, now: float) -> None:
+        if now > self._at:
+            self.tokens = min(float(self.burst), self.tokens + (now - self._at) * self.rate)
+            self._at = now
+
+    def allows(self, now: float) -> bool:
+        """Whether a request may start at ``now`` (:meth:`spend` counts it if it does)."""
+        self._refill(now)
+        return self.tokens >= _WHOLE
+
+    def spend(self) -> None:
+        """Count a request that starts."""
+        self.tokens -= 1.0
+
+    def next_at(self, now: float) -> float:
+        """When the next request may start (``now`` if one may)."""
+        self._refill(now)
+        return now if self.tokens >= _WHOLE else now + (1.0 - self.tokens) / self.rate
