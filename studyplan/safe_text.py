@@ -20,12 +20,27 @@ _PICTURE_BASE = 0x2400
 _DEL_PICTURE = "\u2421"
 
 _C0 = "".join(chr(c) for c in range(0x20) if chr(c) not in "\n\t") + "\x7f"
-_C0_PATTERN = re.compile(f"[{re.escape(_C0)}]")
-_OTHER = re.compile(
+_OTHER = (
     "[\x80-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u206f"
     "\ufeff\ufff9-\ufffb\ud800-\udfff]"
 )
-_UNSAFE = re.compile(f"[{re.escape(_C0)}]|{_OTHER.pattern}")
+_SOURCES = {
+    "c0": f"[{re.escape(_C0)}]",
+    "other": _OTHER,
+    "unsafe": f"[{re.escape(_C0)}]|{_OTHER}",
+    "json": _OTHER.replace("[\x80", "[\x7f\x80"),
+}
+_COMPILED: dict[str, re.Pattern[str]] = {}
+
+
+def _pattern(name: str) -> re.Pattern[str]:
+    """The regular expression ``name``, compiled on first use (not at import: compiling
+    them all cost a link check 2 ms before its first request)."""
+    found = _COMPILED.get(name)
+    if found is None:
+        found = _COMPILED[name] = re.compile(_SOURCES[name])
+    return found
+
 
 _TO_PICTURE = {ord(c): (_DEL_PICTURE if c == "\x7f" else chr(_PICTURE_BASE + ord(c))) for c in _C0}
 _FROM_PICTURE = {ord(p): chr(c) for c, p in _TO_PICTURE.items()}
@@ -43,9 +58,12 @@ def _replace(match: re.Match[str]) -> str:
 
 def visible(text: str) -> str:
     """``text`` with every character a terminal would interpret shown as a visible sign."""
-    if not text or _UNSAFE.search(text) is None:
+    if not text:
         return text
-    return _UNSAFE.sub(_replace, text)
+    unsafe = _pattern("unsafe")
+    if unsafe.search(text) is None:
+        return text
+    return unsafe.sub(_replace, text)
 
 
 def editable_in_place(text: str) -> bool:
@@ -55,12 +73,12 @@ def editable_in_place(text: str) -> bool:
     paragraph separators, bidirectional and other invisible format characters cannot: an
     editor splits lines on some of them and the terminal would act on others.
     """
-    return _OTHER.search(text) is None
+    return _pattern("other").search(text) is None
 
 
 def has_controls(text: str) -> bool:
     """Whether ``text`` holds C0 control characters or DEL (newline and tab excepted)."""
-    return _C0_PATTERN.search(text) is not None
+    return _pattern("c0").search(text) is not None
 
 
 def to_pictures(text: str) -> str:
@@ -87,16 +105,13 @@ def invalid_utf8(text: str) -> str | None:
     return None
 
 
-_JSON_UNSAFE = re.compile(_OTHER.pattern.replace("[\x80", "[\x7f\x80"))
-
-
 def visible_json(json_text: str) -> str:
     """JSON text (from ``json.dumps``) with DEL, C1 and invisible format characters escaped.
 
     ``json.dumps`` escapes C0 controls itself; with ``ensure_ascii=False`` it leaves the
     rest raw. ``\\uXXXX`` escapes keep the document exactly the same data.
     """
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", json_text)
+    return _pattern("json").sub(lambda m: f"\\u{ord(m.group(0)):04x}", json_text)
 
 
 _LINE_BREAKS = {ord("\n"): "\u240a", ord("\t"): " "}

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from functools import partial
 
 from studyplan.catalog.vocabulary import MAX_STEP
-from studyplan.cli.output import err, out
+from studyplan.cli.output import err, out, out_escaped
 from studyplan.links.records import Record
 
 TYPE_CHECKING = False  # not typing's: importing typing costs a link check 3 ms
@@ -306,7 +306,8 @@ def _report(args: CheckArgs, run: CheckRun, run_state: CliState, lines: dict[str
 
     for warning in run.warnings:
         run_state.warn(warning)
-    emit(report.render_results(run.results, args.fmt, run.reused, lines), args.output)
+    text = report.render_results(run.results, args.fmt, run.reused, lines)
+    emit(text, args.output, escaped=args.fmt == "json")
     if args.output is not None or args.fmt != "table":
         err(report.summary_line(run.results, run.reused))
     return EXIT_FAILED if run.failed else 0
@@ -339,11 +340,15 @@ def _dump(args: CheckArgs, options: CheckOptions, run_state: CliState) -> int:
     return 0
 
 
-def emit(text: str, output: str | PathLike[str] | None) -> None:
-    """Print ``text``, or write it to the file ``output`` (one line if that fails)."""
+def emit(text: str, output: str | PathLike[str] | None, escaped: bool = False) -> None:
+    """Print ``text``, or write it to the file ``output`` (one line if that fails).
+
+    ``escaped``: ``text`` is safe for a terminal already (JSON made by
+    :func:`studyplan.links.report.json_line`), so the whole of it need not be scanned again.
+    """
     if output is None:
         if text:
-            out(text.rstrip("\n"))
+            (out_escaped if escaped else out)(text.rstrip("\n"))
         return
     from studyplan.errors import LinkCheckError
 

@@ -2,7 +2,8 @@
 
 Everything printed goes through :func:`out`, :func:`err` or :func:`print_json`, which show
 control characters a user or a catalog wrote as visible signs (:mod:`studyplan.safe_text`)
-so that no note or title can move the cursor, clear the screen or ring the bell. Nothing
+so that no note or title can move the cursor, clear the screen or ring the bell (or through
+:func:`out_escaped`, for JSON text escaped the same way as it was made). Nothing
 here imports Typer: ``links check`` prints through it before Typer is loaded.
 """
 
@@ -36,6 +37,11 @@ def err(message: str) -> None:
 def out(message: str = "") -> None:
     """Print to standard output, control characters shown as visible signs."""
     print(visible(message))
+
+
+def out_escaped(text: str) -> None:
+    """Print ``text`` already made safe for a terminal (JSON through ``visible_json``)."""
+    print(text)
 
 
 def print_json(data: Any) -> None:

@@ -167,12 +167,15 @@ def urls_in_markdown(text: str, include_verbatim: bool = False) -> list[str]:
     if "<link" in text.lower():  # raw HTML in Markdown: connection hints are not links
         text = _LINK_TAG.sub(lambda m: "" if _is_hint_tag(m.group(0)) else m.group(0), text)
     found: list[str] = []
+    linked: set[int] = set()  # where inline links' URLs start: found again as bare URLs
     for match in _MD_INLINE.finditer(text):
-        target = _inline_target(text, match.end())
+        start = match.end()
+        target = _inline_target(text, start)
         if _SCHEME.match(target):
             found.append(target)
+            linked.add(start)
     found.extend(m.group(1) for m in _MD_REFERENCE.finditer(text) if _SCHEME.match(m.group(1)))
-    found.extend(urls_in_text(text))
+    found.extend(_trim(m.group(0)) for m in _BARE_URL.finditer(text) if m.start() not in linked)
     return found
 
 
@@ -209,7 +212,10 @@ def without_code_blocks(text: str) -> str:
 
     Line breaks are normalised to ``\\n`` and kept, so line numbers do not change.
     """
-    text = re.sub(r"\r\n?", "\n", text)
+    if "\r" in text:
+        text = re.sub(r"\r\n?", "\n", text)
+    if not any(mark in text for mark in _CODE_BLOCK_MARKS):  # found faster than by the regex
+        return text
     if not _MAY_HOLD_CODE_BLOCKS.search(text):
         return text
     lines = text.split("\n")
@@ -220,6 +226,8 @@ def without_code_blocks(text: str) -> str:
     return "\n".join(lines)
 
 
+_CODE_BLOCK_MARKS = ("```", "~~~", "    ", "\t")
+"""What every code block holds: a fence, or four spaces or a tab of indentation."""
 _MAY_HOLD_CODE_BLOCKS = re.compile(r"```|~~~|^[ >]*(?: {4}|\t)", re.MULTILINE)
 """Text without a fence or an indented line (in a block quote or not) has no code block: no
 need to parse it (the parser costs some 30 µs a line, and 40 ms to import)."""

@@ -77,10 +77,16 @@ def render_dump(targets: Sequence[LinkTarget], fmt: str) -> str:
 
 
 def json_line(result: LinkResult) -> str:
-    """One result as the line ``--format json`` shows it (see :func:`render_results`)."""
+    """One result as the line ``--format json`` shows it (see :func:`render_results`).
+
+    Safe for a terminal as it is: JSON escapes control characters, and
+    :func:`~studyplan.safe_text.visible_json` the invisible ones JSON leaves raw.
+    """
     import json
 
-    return json.dumps(result.to_dict(), ensure_ascii=False)
+    from studyplan.safe_text import visible_json
+
+    return visible_json(json.dumps(result.to_dict(), ensure_ascii=False))
 
 
 def render_results(
@@ -92,14 +98,16 @@ def render_results(
     """The report of a ``links check`` run in ``fmt`` (table, json or markdown).
 
     ``lines`` may hold the JSON lines of results already rendered (by URL) while the check
-    ran, so the report is ready when the last answer comes (:func:`json_line`).
+    ran, so the report is ready when the last answer comes (:func:`json_line`). The JSON
+    report is safe for a terminal as it is; the others are not (print them through
+    :func:`studyplan.cli.output.out`).
     """
     if fmt == "json":
         if not results:
             return "[]"
         known = lines or {}
-        body = ",\n".join("  " + (known.get(r.url) or json_line(r)) for r in results)
-        return "[\n" + body + "\n]"
+        body = ",\n  ".join([known.get(r.url) or json_line(r) for r in results])
+        return "[\n  " + body + "\n]"
     if fmt == "markdown":
         return _results_markdown(results, reused)
     return _results_table(results, reused)

@@ -56,6 +56,15 @@ def test_markdown_links() -> None:
     }
 
 
+def test_a_link_is_its_destination_not_what_follows_the_parenthesis() -> None:
+    text = "[x](http://a.example/c)d, [y](<http://b.example/>) and http://c.example/ too\n"
+    assert urls_in_markdown(text) == [
+        "http://a.example/c",
+        "http://b.example/",
+        "http://c.example/",
+    ]
+
+
 def test_html_and_text_links() -> None:
     html = (
         '<a href="https://a.example/">a</a><img src="https://b.example/i.png"><a href="/rel">r</a>'

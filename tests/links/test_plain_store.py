@@ -73,7 +73,7 @@ def fresh_database(path: Path) -> Path:
 
 def test_columns_are_the_models_columns() -> None:
     table = LinkCheck.__table__  # type: ignore[attr-defined]
-    assert TABLE == table.name
+    assert table.name == TABLE
     assert list(COLUMNS) == [c.name for c in table.columns if c.name != "id"]
 
 

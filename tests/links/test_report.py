@@ -190,3 +190,13 @@ def test_states_show_streak_archive_and_alternatives() -> None:
     assert data[1]["failing_streak"] == 3
     assert data[1]["alternatives"][0]["url"] == "https://mirror.example/x"
     assert "alternatives" not in data[0]
+
+
+def test_json_shows_no_character_a_terminal_would_act_on_and_keeps_the_data() -> None:
+    error = "bad\x85host \u202eevil\x1b[31m red\x7f"
+    result = LinkResult(url="https://odd.example/é", status="error", error=error)
+    text = render_results([result], "json")
+    for raw in ("\x85", "\u202e", "\x1b", "\x7f"):
+        assert raw not in text
+    assert json.loads(text)[0]["error"] == error  # escaped as JSON, not replaced
+    assert "é" in text  # other text stays as written
