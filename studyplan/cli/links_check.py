@@ -229,7 +229,7 @@ def execute(args: CheckArgs, run_state: CliState) -> int:
     options = args.options()
     if args.dump:
         return _dump(args, options, run_state)
-    targets, database = _targets(args, run_state)
+    targets, database, more = _targets(args, run_state)
     from studyplan import paths
     from studyplan.links.runner import LinkCheck
 
@@ -251,7 +251,14 @@ def execute(args: CheckArgs, run_state: CliState) -> int:
                 bar(result, done, total)
 
         check = LinkCheck(
-            targets, options, database, progress, paths.host_pace_file(), run_state.close, store
+            targets,
+            options,
+            database,
+            progress,
+            paths.host_pace_file(),
+            run_state.close,
+            store,
+            more,
         )
         with _no_sigpipe():
             run = check.run()
@@ -282,23 +289,36 @@ def _no_sigpipe() -> Iterator[None]:
 
 def _targets(
     args: CheckArgs, run_state: CliState
-) -> tuple[list[LinkTarget], Callable[[], Database] | None]:
-    """What to check, and the database if it is needed first (None: another process stores)."""
+) -> tuple[list[LinkTarget], Callable[[], Database] | None, Callable[[], list[LinkTarget]] | None]:
+    """What to check; the database if it is needed first (None: another process stores);
+    and, when the first targets are only the first few, what gives them all."""
     if not args.files:
         from studyplan.links.service import database_targets
 
         db = run_state.database()
-        return database_targets(db, args.step, args.include_fragments), lambda: db
+        return database_targets(db, args.step, args.include_fragments), lambda: db, None
+    if not args.force:  # stored successes are reused: the database is needed first
+        targets = _extract(args)
+        db = run_state.database()
+        return targets, lambda: db, None
+    # stored by another process, started once the requests are out (links_store.py); the
+    # first round of requests leaves before the files are read in full
+    if args.step is None and not args.include_fragments:
+        from studyplan.links.extract import first_links
+
+        first = first_links(args.files, args.max_concurrency, args.include_verbatim)
+        if first:
+            return first, None, partial(_extract, args)
+    return _extract(args), None, None
+
+
+def _extract(args: CheckArgs) -> list[LinkTarget]:
+    """Every link of the files of ``args``."""
     from studyplan.links.extract import extract_files
 
-    targets = extract_files(
+    return extract_files(
         args.files, args.step, args.include_verbatim, args.include_fragments
     ).targets()
-    if not args.force:  # stored successes are reused: the database is needed first
-        db = run_state.database()
-        return targets, lambda: db
-    # stored by another process, started once the requests are out (links_store.py)
-    return targets, None
 
 
 def _report(args: CheckArgs, run: CheckRun, run_state: CliState, lines: dict[str, str]) -> int:
@@ -384,8 +404,8 @@ class _progress:
         bar.start()
         self._bar = bar
 
-        def advance(_result: LinkResult, done: int, _total: int) -> None:
-            bar.update(task, completed=done)
+        def advance(_result: LinkResult, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)  # known once the files are read
 
         return advance
 

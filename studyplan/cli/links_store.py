@@ -68,7 +68,9 @@ class StoreProcess:
             stdout=subprocess.PIPE,
             env=env,
         )
-        self._queue: deque[LinkResult] = deque()
+        self._queue: deque[str] = deque()
+        """JSON lines, made by :meth:`put` (in the event loop's lulls): the writer thread
+        only joins and writes them, so it holds the interpreter's lock for little."""
         self._closed = threading.Event()
         self._error: BaseException | None = None
         self._writer = threading.Thread(target=self._write, name="studyplan-feed", daemon=True)
@@ -77,11 +79,9 @@ class StoreProcess:
     def put(self, result: LinkResult) -> None:
         """Queue ``result`` to be stored (reused results are not stored again)."""
         if not result.cached:
-            self._queue.append(result)
+            self._queue.append(_dumps(_row(result)) + "\n")
 
     def _write(self) -> None:
-        import json
-
         _no_sigpipe_here()
         stream = self._child.stdin
         assert stream is not None
@@ -90,7 +90,7 @@ class StoreProcess:
                 closed = self._closed.wait(WRITE_EVERY)
                 lines = []
                 while self._queue:
-                    lines.append(json.dumps(_row(self._queue.popleft())) + "\n")
+                    lines.append(self._queue.popleft())
                 if lines:
                     stream.write("".join(lines).encode("utf-8"))
                     stream.flush()
@@ -145,6 +145,12 @@ def _no_sigpipe_here() -> None:
 
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGPIPE})
+
+
+def _dumps(row: dict[str, object]) -> str:
+    import json
+
+    return json.dumps(row)
 
 
 def _row(result: LinkResult) -> dict[str, object]:

@@ -288,15 +288,20 @@ class LinkChecker:
         targets: list[LinkTarget],
         progress: ProgressCallback | None = None,
         on_started: Callable[[], None] | None = None,
+        more: Callable[[], list[LinkTarget]] | None = None,
     ) -> list[LinkResult]:
         """Check every target (each URL once); results come back in the targets' order.
 
         Runs the event loop in this thread until done. The first requests leave while the
         rest of the targets are still being examined; ``on_started`` is called once they
         all are and the first round of requests is out (it may start what the results
-        need, such as the database, without holding up a request). Raises :class:`Stopped` if :meth:`cancel` was called meanwhile.
+        need, such as the database, without holding up a request). ``more``, if given, is
+        called once those first requests are out and gives every target (those in
+        ``targets`` among them): the results are then in its order. Raises
+        :class:`Stopped` if :meth:`cancel` was called meanwhile.
         """
         results: dict[str, LinkResult] = {}
+        ordered = targets
         total = len(targets)
 
         def finish(result: LinkResult) -> None:
@@ -304,22 +309,36 @@ class LinkChecker:
             if progress is not None:
                 progress(result, len(results), total)
 
+        def the_rest() -> list[LinkTarget]:
+            nonlocal ordered, total
+            assert more is not None
+            ordered = more()
+            total = len(ordered)
+            sent = {t.url for t in targets}
+            return [t for t in ordered if t.url not in sent]
+
         loop = self._loop = Loop()
         if self._stop.is_set():
             loop.stop()
-        loop.idle.append(self._dispatcher(targets, finish, on_started))
+        rest = the_rest if more is not None else None
+        loop.idle.append(self._dispatcher(targets, finish, on_started, rest))
         loop.run()
         if self._stop.is_set():
             raise Stopped
-        return [results[t.url] for t in targets]
+        return [results[t.url] for t in ordered]
 
     def _dispatcher(
         self,
-        targets: list[LinkTarget],
+        targets: Iterable[LinkTarget],
         finish: Callable[[LinkResult], None],
         on_started: Callable[[], None] | None,
+        rest: Callable[[], list[LinkTarget]] | None = None,
     ) -> Callable[[], bool]:
-        """The loop's idle hook: feed pages to the scheduler, start what may start now."""
+        """The loop's idle hook: feed pages to the scheduler, start what may start now.
+
+        ``rest`` gives the targets that follow ``targets``: it is called once every page
+        of ``targets`` has started (the time it takes is spent while they are answered).
+        """
         loop = self._loop
         assert loop is not None
         scheduler = self._scheduler
@@ -331,6 +350,7 @@ class LinkChecker:
             "started": on_started is None,
             "sleeper": False,
             "rounds": 0,
+            "waiting": False,
         }
 
         def run_page(page: _Page, host: str) -> Generator[Any, Any, None]:
@@ -363,6 +383,7 @@ class LinkChecker:
                 state["sleeper"] = False
 
         def dispatch() -> bool:
+            nonlocal pages, rest
             # the bookkeeping of finished pages waits for a lull (or a backlog): an answer
             # that arrived meanwhile is read, and its host's next request sent, first
             if done and (loop.quiet or len(done) >= _BACKLOG):
@@ -378,8 +399,13 @@ class LinkChecker:
                     if count >= feed:
                         break
                 else:
-                    state["fed"] = True
+                    state["fed"] = rest is None
+                    state["waiting"] = rest is not None
             start(time.monotonic())
+            if state["waiting"] and rest is not None and not scheduler.has_pending():
+                pages = self._pages(rest(), finish)  # every first page is on its way
+                rest = None
+                state["waiting"] = False
             if (
                 state["fed"]
                 and not state["started"]
@@ -397,12 +423,13 @@ class LinkChecker:
                     loop.spawn(sleeper(wake))
             # a page may end without waiting on anything (an error at once): its bookkeeping
             # is due at the next round, and the rest of it after the next look at the sockets
-            return not state["fed"] or bool(done)
+            # (while the first pages wait for the pace, the pace's timer calls back)
+            return (not state["fed"] and not state["waiting"]) or bool(done)
 
         return dispatch
 
     def _pages(
-        self, targets: list[LinkTarget], finish: Callable[[LinkResult], None]
+        self, targets: Iterable[LinkTarget], finish: Callable[[LinkResult], None]
     ) -> Iterator[tuple[_Page, str]]:
         """The pages to fetch and their hosts; the targets never fetched are finished here.
 

@@ -354,3 +354,51 @@ def extract_files(
         for url in dict.fromkeys(urls):  # a Markdown link's URL is found twice (link, bare)
             targets.add(url, None, path)
     return targets
+
+
+_FIRST_BYTES = 8192
+"""How much of the first file :func:`first_links` reads."""
+_NOT_PLAIN = re.compile(r"[`<\t\r]|~~~|    ")
+"""What makes a Markdown prefix depend on what follows (a code span, raw HTML, a code
+block) or on line endings: :func:`first_links` stops before its line."""
+
+
+def first_links(
+    paths: Iterable[str | PathLike[str]], limit: int, include_verbatim: bool = False
+) -> list[LinkTarget]:
+    """Up to ``limit`` links of the first file that :func:`extract_files` is sure to find.
+
+    The check sends these while the files are read in full (a few milliseconds for
+    thousands of links). Only the plain start of a Markdown or text file counts: whole
+    lines before anything whose meaning depends on what comes after (a backtick, a tag, a
+    fence, an indented line). Empty when in doubt: any file missing or unreadable, a
+    catalog, HTML, or a file that starts otherwise.
+    """
+    names = [os.fspath(p) for p in paths]
+    if not names or not all(os.path.isfile(n) and os.access(n, os.R_OK) for n in names):
+        return []
+    first = names[0]
+    suffix = os.path.splitext(first)[1].lower()
+    if suffix not in (".md", ".markdown", ".mdx", ".txt", ".text"):
+        return []
+    try:
+        with open(first, "rb") as stream:
+            head = stream.read(_FIRST_BYTES)
+    except OSError:
+        return []
+    text = head.decode("utf-8", "replace")
+    plain = _NOT_PLAIN.search(text)
+    end = plain.start() if plain else len(text)
+    if end < len(text) or len(head) == _FIRST_BYTES:  # keep whole lines only
+        end = text.rfind("\n", 0, end) + 1
+    text = text[:end]
+    if suffix in (".txt", ".text"):
+        urls = urls_in_text(text)
+    else:
+        urls = urls_in_markdown(text, include_verbatim)
+    found = TargetSet()
+    for url in urls:
+        found.add(url, None, first)
+        if len(found) >= limit:
+            break
+    return found.targets()

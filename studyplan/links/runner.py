@@ -171,7 +171,9 @@ class LinkCheck:
 
     ``database`` gives the database (maybe waiting while another thread opens it): stored
     results to reuse (unless ``--force``), and where the new ones go; None keeps nothing.
-    ``memory`` is the rate memory's file (None: no memory). :meth:`run` blocks until every
+    ``memory`` is the rate memory's file (None: no memory). ``more`` (with ``--force``, and
+    no ``database`` to reuse from) gives every target once the first requests, to
+    ``targets``, are out: see :meth:`LinkChecker.check_all`. :meth:`run` blocks until every
     answer is in; the last results may still be being stored: :meth:`finish_storing` waits
     for them (``on_stored`` runs once they are). :meth:`cancel` may be called from another
     thread.
@@ -186,8 +188,10 @@ class LinkCheck:
         memory: Path | None = None,
         on_stored: Callable[[], None] | None = None,
         store: Callable[[], Sink] | None = None,
+        more: Callable[[], list[LinkTarget]] | None = None,
     ) -> None:
         self.on_stored = on_stored
+        self.more = more
         self.store = store
         self._sink: Sink | None = None
         self.targets = targets
@@ -229,13 +233,13 @@ class LinkCheck:
         sink: Sink | None = None
         early: list[LinkResult] = []  # finished before the sink exists (skipped, invalid)
 
-        def forward(result: LinkResult, index: int, _count: int) -> None:
+        def forward(result: LinkResult, index: int, count: int) -> None:
             if sink is not None:
                 sink.put(result)
             else:
                 early.append(result)
             if progress is not None:
-                progress(result, done + index, total)
+                progress(result, done + index, done + count)
 
         def started() -> None:
             # the requests are out: now the database may open (imports, SQL) meanwhile
@@ -248,8 +252,9 @@ class LinkCheck:
                 for result in early:
                     sink.put(result)
 
+        more = self._every_target if self.more is not None and not reused else None
         try:
-            fresh = checker.check_all(todo, forward, started) if todo else []
+            fresh = checker.check_all(todo, forward, started, more) if todo or more else []
         except BaseException:
             if sink is not None:
                 sink.abandon()
@@ -271,6 +276,12 @@ class LinkCheck:
             reused=len(reused),
             warnings=warnings,
         )
+
+    def _every_target(self) -> list[LinkTarget]:
+        """Every target, from ``more``: the run's results follow their order."""
+        assert self.more is not None
+        self.targets = self.more()
+        return self.targets
 
     def finish_storing(self) -> int:
         """Wait until every result is stored (re-raising what went wrong); how many were."""

@@ -1,0 +1,117 @@
+"""``links check FILE --force`` sends its first round of requests before reading the files in
+full: the first links must be links the full reading finds, and the report must not differ."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from links_cli import FAST, run_links
+from links_server import LinkServer
+
+from studyplan.links.checker import LinkChecker
+from studyplan.links.extract import LinkTarget, extract_files, first_links
+from studyplan.links.policy import CheckOptions
+
+
+def write(path: Path, text: str) -> str:
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def full(*paths: str) -> list[str]:
+    return [t.url for t in extract_files(paths).targets()]
+
+
+def test_the_first_links_of_a_plain_start_in_order(tmp_path: Path) -> None:
+    page = write(
+        tmp_path / "a.md",
+        "# Links\n\n- [a](https://a.example/1) and https://b.example/2\n"
+        "[ref]: https://c.example/3\n- [a again](https://a.example/1#part)\n"
+        "- [d](https://d.example/4)\n",
+    )
+    found = first_links([page], 3)
+    # as the full reading orders them: inline links, then definitions, then bare URLs
+    assert [t.url for t in found] == full(page)[:3]
+    assert [t.url for t in found] == [
+        "https://a.example/1",
+        "https://d.example/4",
+        "https://c.example/3",
+    ]
+    assert all(t.sources == [page] for t in found)
+    assert {t.url for t in found} <= set(full(page))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Use `http://in-a-span.example/` here\nhttps://after.example/\n",
+        "```\nhttp://in-a-fence.example/\n```\n",
+        "Text\n\n    http://indented-code.example/\n",
+        '<link rel="preconnect"\n href="https://hint.example/">\n',
+        "http://a.example/\r\nhttp://b.example/\r\n",
+    ],
+)
+def test_nothing_whose_meaning_depends_on_what_follows(tmp_path: Path, text: str) -> None:
+    page = write(tmp_path / "a.md", text)
+    found = first_links([page], 64)
+    assert found == []  # the line holding the mark, and all after it, are left for later
+
+
+def test_whole_lines_only_from_a_long_file(tmp_path: Path) -> None:
+    lines = [f"- [{i}](https://host{i % 7}.example/a-rather-long-path/{i})\n" for i in range(2000)]
+    page = write(tmp_path / "a.md", "".join(lines))
+    found = first_links([page], 10_000)
+    urls = full(page)
+    assert 0 < len(found) < len(urls)
+    assert [t.url for t in found] == urls[: len(found)]  # none cut short at 8 kB
+
+
+def test_none_when_in_doubt(tmp_path: Path) -> None:
+    page = write(tmp_path / "a.md", "https://a.example/\n")
+    assert first_links([page, str(tmp_path / "missing.md")], 4) == []
+    assert first_links([write(tmp_path / "a.html", '<a href="https://a.example/">')], 4) == []
+    assert first_links([write(tmp_path / "c.yaml", "steps:\n")], 4) == []
+    assert [
+        t.url for t in first_links([write(tmp_path / "a.txt", "see https://t.example/\n")], 4)
+    ] == ["https://t.example/"]
+
+
+def test_the_rest_comes_once_the_first_pages_are_out(server: LinkServer) -> None:
+    first = [LinkTarget(server.url("/ok/1")), LinkTarget(server.url("/ok/2"))]
+    every = [LinkTarget(server.url("/ok/0")), *first, LinkTarget(server.url("/missing"))]
+    asked: list[int] = []
+
+    def rest() -> list[LinkTarget]:
+        asked.append(1)
+        return every
+
+    with LinkChecker(CheckOptions(timeout=2, retries=0)) as checker:
+        results = checker.check_all(first, more=rest)
+    assert [r.url for r in results] == [t.url for t in every]  # the full list's order
+    assert [r.status for r in results] == ["alive", "alive", "alive", "dead"]
+    assert [server.hits[f"/ok/{i}"] for i in range(3)] == [1, 1, 1]  # the first ones once
+    assert len(asked) == 1
+
+
+def test_the_report_follows_the_full_reading_and_skips_code(
+    server: LinkServer, tmp_path: Path
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    plain = "".join(f"- [{i}]({server.url(f'/ok/{i}', host=1 + i % 2)})\n" for i in range(40))
+    tail = f"\n`{server.url('/never')}` and [late]({server.url('/missing')})\n"
+    page = write(tmp_path / "a.md", plain + tail)
+    other = write(
+        tmp_path / "b.md", f"again {server.url('/ok/3', host=2)} and {server.url('/moved')}\n"
+    )
+    quick = run_links(home, "check", page, other, "--force", "-f", "json", *FAST)
+    slow = run_links(home, "check", page, other, "--force", "-f", "json", "--step", "1", *FAST)
+    assert slow.returncode == 1  # --step needs a catalog: reads everything first, says so
+    assert quick.returncode == 2, quick.stderr
+    data = json.loads(quick.stdout)
+    assert [d["url"] for d in data] == full(page, other)
+    assert server.hits["/never"] == 0  # a URL in a code span is never requested
+    statuses = {d["url"].rsplit("/", 1)[-1]: d["status"] for d in data}
+    assert statuses["missing"] == "dead" and statuses["moved"] == "redirected"
