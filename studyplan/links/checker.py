@@ -1,6 +1,8 @@
-"""The link-checking engine: worker threads over a small HTTP/1.1 client.
+"""The link-checking engine: one event loop over a small HTTP/1.1 client.
 
-One :class:`LinkChecker` per run. ``max_concurrency`` worker threads take URLs from a
+One :class:`LinkChecker` per run. Each page to fetch is a task of the event loop
+(:mod:`studyplan.links.event_loop`); at most ``max_concurrency`` run at once, started at a
+pace (:class:`~studyplan.links.scheduler.StartPace`) and handed out by a
 :class:`~studyplan.links.scheduler.HostScheduler`, which keeps every host at or below
 ``host_concurrency`` requests in flight and at its pace. For each URL: HEAD first, GET when
 the server mishandles HEAD (the connection is closed as soon as the head has arrived, so no
@@ -13,12 +15,12 @@ With ``--include-fragments``, a page whose URLs carry ``#part``s is fetched once
 bounded prefix of its body read (:data:`studyplan.links.anchors.MAX_BODY_BYTES`); each URL gets
 its own result, ``fragment-missing`` when the page has no such anchor.
 
-Why threads and this client rather than asyncio and aiohttp: a check spends its time waiting
-on the network, and before the first request. On 2,000 URLs over 20 loopback hosts (100 ms per
-response, 64 global / 4 per host, benchmarks/links_bench.py) the network part is the same
-for both (32 rounds of 64 requests); aiohttp and asyncio took 0.2 s to import before the
-first request could leave, and 0.25 ms of CPU per request, where this client needs no import
-beyond the standard library's sockets and threads.
+Why this loop and client rather than asyncio and aiohttp, or threads: a check spends its time
+waiting on the network, and before the first request. On 2,000 URLs over 20 loopback hosts
+(100 ms per response, 64 global / 4 per host, benchmarks/links_bench.py) aiohttp and asyncio
+took 0.2 s to import before the first request could leave and 0.25 ms of CPU per request,
+and threads as much in hand-offs of the interpreter's lock; this needs nothing beyond the
+standard library's sockets.
 
 What a request can raise because of the address or the network (:data:`REQUEST_ERRORS`)
 becomes an ``error`` result; anything else is a bug here and propagates out of the run.
@@ -50,7 +52,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 ProgressCallback = Callable[[LinkResult, int, int], None]
-"""Called as ``(result, done, total)`` each time a URL is finished (from a worker thread)."""
+"""Called as ``(result, done, total)`` each time a URL is finished (in the loop's thread)."""
 
 _YOUTUBE_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com", "music.youtube.com"}
 _YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
@@ -236,7 +238,7 @@ _BACKLOG = 256
 
 
 class LinkChecker:
-    """Checks URLs through one connection pool and ``max_concurrency`` worker threads.
+    """Checks URLs through one connection pool, ``max_concurrency`` at a time.
 
     Use as ``with LinkChecker(options) as checker: checker.check_all(targets)``; the pool keeps
     connections open per origin. Redirects and retries are done here, by hand; cookies and
