@@ -110,7 +110,7 @@ class CheckArgs(Record):
             host_concurrency=self.host_concurrency,
             timeout=self.timeout,
             retries=self.retries,
-            max_age=policy.parse_duration(self.max_age),
+            max_age=policy.parse_seconds(self.max_age),
             force=self.force,
             accept=policy.parse_accept(self.accept) if self.accept else policy.DEFAULT_ACCEPT,
             excludes=tuple(self.exclude),

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import UTC, datetime, timedelta
 
 from studyplan.errors import UsageError
 from studyplan.links.records import Record
 
 TYPE_CHECKING = False  # not typing's: importing typing costs a link check 3 ms
 if TYPE_CHECKING:
+    from datetime import datetime, timedelta
     from random import Random
 
 SUCCESS_CODES = frozenset(range(200, 300))
@@ -22,8 +22,8 @@ SUCCESS_CODES = frozenset(range(200, 300))
 DEFAULT_ACCEPT = SUCCESS_CODES
 """Status codes counted alive unless ``--accept`` says otherwise."""
 
-ONE_DAY = timedelta(days=1)
-"""How long a stored success is reused unless ``--max-age`` says otherwise."""
+ONE_DAY = 86400.0
+"""Seconds a stored success is reused unless ``--max-age`` says otherwise."""
 
 DEFAULT_USER_AGENT = "studyplan-linkcheck/0.1 (+https://github.com/studyplan)"
 """The User-Agent sent with every request unless ``--user-agent`` says otherwise."""
@@ -67,7 +67,7 @@ class CheckOptions(Record):
         "include_fragments",
         "youtube_thumbnail_base",
     )
-    __slots__ = (*_fields, "exclude_patterns")
+    __slots__ = (*(f for f in _fields if f != "max_age"), "max_age_seconds", "exclude_patterns")
 
     max_concurrency: int
     """At most this many requests in flight at once."""
@@ -77,8 +77,8 @@ class CheckOptions(Record):
     """Seconds one request may take from connecting to the response head, in total."""
     retries: int
     """How many times to ask again after a 429, 5xx, 408, timeout or dropped connection."""
-    max_age: timedelta
-    """Reuse a stored success younger than this instead of asking again."""
+    max_age_seconds: float
+    """Reuse a stored success younger than this many seconds instead of asking again."""
     force: bool
     """Ignore stored results and check every URL."""
     accept: frozenset[int]
@@ -106,7 +106,7 @@ class CheckOptions(Record):
         host_concurrency: int = 4,
         timeout: float = 20.0,
         retries: int = 2,
-        max_age: timedelta = ONE_DAY,
+        max_age: timedelta | float = ONE_DAY,
         force: bool = False,
         accept: frozenset[int] = DEFAULT_ACCEPT,
         excludes: tuple[str, ...] = (),
@@ -140,7 +140,9 @@ class CheckOptions(Record):
             "host_concurrency": host_concurrency,
             "timeout": timeout,
             "retries": retries,
-            "max_age": max_age,
+            "max_age_seconds": (
+                max_age.total_seconds() if hasattr(max_age, "total_seconds") else float(max_age)
+            ),
             "force": force,
             "accept": accept,
             "excludes": tuple(excludes),
@@ -154,6 +156,13 @@ class CheckOptions(Record):
         }
         for name, value in values.items():
             object.__setattr__(self, name, value)
+
+    @property
+    def max_age(self) -> timedelta:
+        """Reuse a stored success younger than this instead of asking again."""
+        from datetime import timedelta  # not before a link check's first request: 1.5 ms
+
+        return timedelta(seconds=self.max_age_seconds)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"CheckOptions are immutable: use replace({name}=...)")
@@ -170,13 +179,20 @@ _LONGEST = 10 * 366 * 86400
 
 def parse_duration(text: str) -> timedelta:
     """Parse ``90s``, ``30m``, ``12h``, ``1d``, ``2w`` or plain seconds into a timedelta."""
+    from datetime import timedelta
+
+    return timedelta(seconds=parse_seconds(text))
+
+
+def parse_seconds(text: str) -> float:
+    """Parse ``90s``, ``30m``, ``12h``, ``1d``, ``2w`` or plain seconds into seconds."""
     match = _DURATION.match(text)
     if not match:
         raise UsageError(f"{text!r} is not a duration; use e.g. 30m, 12h, 1d or 0")
     value = float(match.group(1)) * _UNITS[match.group(2) or "s"]
     if value > _LONGEST:
         raise UsageError(f"{text!r} is longer than ten years; use a shorter duration")
-    return timedelta(seconds=value)
+    return value
 
 
 _ACCEPT_PART = re.compile(r"^(\d*)\.\.(=?)(\d*)$|^(\d+)-(\d+)$|^(\d+)$")
@@ -235,6 +251,7 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     value = value.strip()
     if value.isdigit():
         return float(value)
+    from datetime import UTC, datetime
     from email.utils import parsedate_to_datetime
 
     try:

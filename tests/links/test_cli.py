@@ -191,9 +191,10 @@ def test_what_runs_before_the_first_request_loads_nothing_heavy() -> None:
         "import sys, studyplan.cli.entry, studyplan.cli.links_check, studyplan.cli.boundary,"
         " studyplan.cli.run_state, studyplan.links.runner, studyplan.links.checker,"
         " studyplan.links.extract, studyplan.links.policy, studyplan.links.pace_memory,"
-        " studyplan.paths;"
+        " studyplan.paths, studyplan.cli.links_store, studyplan.links.report;"
         "heavy = {'typer', 'click', 'sqlalchemy', 'pydantic', 'textual', 'asyncio', 'ssl',"
-        " 'aiohttp', 'typing', 'dataclasses', 'rich', 'yaml', 'platformdirs'};"
+        " 'aiohttp', 'typing', 'dataclasses', 'rich', 'yaml', 'platformdirs', 'datetime',"
+        " 'subprocess', 'json', 'sqlite3', 'random', 'email'};"
         "loaded = sorted(heavy & set(sys.modules));"
         "assert not loaded, loaded"
     )
