@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import sys
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import partial
 
 from studyplan.catalog.vocabulary import MAX_STEP
@@ -262,9 +262,30 @@ def execute(args: CheckArgs, run_state: CliState) -> int:
         )
         with _no_sigpipe():
             run = check.run()
-    code = _report(args, run, run_state, lines)  # while the last results are being stored
+    # every result reaches storage whatever becomes of the report (a closed pipe, a file
+    # that cannot be written); the report is printed while the last ones are stored
+    check.hand_over()
+    try:
+        with _no_sigpipe():
+            code = _report(args, run, run_state, lines)
+    except BrokenPipeError:  # `| head`: the reader went away
+        check.finish_storing()
+        _end_as_sigpipe()
+    except BaseException:
+        with suppress(Exception):  # the report's error is the one to tell
+            check.finish_storing()
+        raise
     check.finish_storing()
     return code
+
+
+def _end_as_sigpipe() -> None:
+    """End quietly, as a write to a closed pipe ends other commands (exit 141)."""
+    import signal
+
+    with suppress(OSError, ValueError):
+        sys.stderr.flush()
+    os._exit(128 + int(getattr(signal, "SIGPIPE", 13)))
 
 
 @contextmanager

@@ -106,6 +106,11 @@ class StoreProcess:
         """No more results will come: send the rest, without waiting."""
         self._closed.set()
 
+    def hand_over(self) -> None:
+        """Write every result to the child now: it stores them even if this process dies."""
+        self.close()
+        self._writer.join()
+
     def abandon(self) -> None:
         """Store nothing more (the run was cancelled): the child stores what it has."""
         self._queue.clear()
@@ -243,16 +248,36 @@ class _Writer:
 _PLAIN_BLOCKERS = ("STUDYPLAN_DATABASE_URL", "STUDYPLAN_BACKUPS_KEEP")
 """Settings from the environment (any case, as pydantic-settings reads them) that only the
 usual way reads."""
+SETTING_NAMES = frozenset(
+    {
+        "backups_keep",
+        "busy_timeout_seconds",
+        "catalog",
+        "database_url",
+        "editor",
+        "keys",
+        "learner",
+        "share_notes",
+        "streaks",
+        "study_time",
+        "theme",
+        "timezone",
+        "week_start",
+    }
+)
+"""Every setting's name (a test holds it to :class:`studyplan.settings.Settings`): a
+settings file with another one (a misspelt ``databse_url``) goes the usual way, which
+says so."""
 
 
 def _plain_file() -> tuple[str, int] | None:
     """The default database file and the backups to keep, if nothing else is configured.
 
     None when the environment sets the database URL or the backups to keep, or the settings
-    file cannot be read as TOML, names a database URL, or has a ``backups_keep`` that is not a
-    whole number of 0 or more: the usual way reads and checks the settings then. The other
-    settings do not change how a link check is stored, and are checked by every other
-    command.
+    file cannot be read as TOML, names a setting that does not exist or a database URL, or
+    has a ``backups_keep`` that is not a whole number of 0 or more: the usual way reads and
+    checks the settings then. The values of the other settings do not change how a link
+    check is stored, and are checked by every other command.
     """
     import tomllib
 
@@ -270,7 +295,12 @@ def _plain_file() -> tuple[str, int] | None:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None
     keep = values.get("backups_keep", DEFAULT_KEEP)
-    if values.get("database_url") or type(keep) is not int or keep < 0:
+    if (
+        values.keys() - SETTING_NAMES
+        or values.get("database_url")
+        or type(keep) is not int
+        or keep < 0
+    ):
         return None
     return str(paths.database_file()), keep
 

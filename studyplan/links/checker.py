@@ -298,24 +298,42 @@ class LinkChecker:
         rest of the targets are still being examined; ``on_started`` is called once they
         all are and the first round of requests is out (it may start what the results
         need, such as the database, without holding up a request). ``more``, if given, is
-        called once those first requests are out and gives every target (those in
-        ``targets`` among them): the results are then in its order. Raises
-        :class:`Stopped` if :meth:`cancel` was called meanwhile.
+        called once those first requests are out (or wait for a busy host) and gives every
+        target (those in ``targets`` among them, which take its resources and sources):
+        the results are then in its order, and none is reported before it is called.
+        Raises :class:`Stopped` if :meth:`cancel` was called meanwhile.
         """
         results: dict[str, LinkResult] = {}
         ordered = targets
         total = len(targets)
+        held: list[LinkResult] | None = [] if more is not None else None
 
         def finish(result: LinkResult) -> None:
+            if held is not None:  # its target may not have all its resources yet
+                held.append(result)
+                return
             results[result.url] = result
             if progress is not None:
                 progress(result, len(results), total)
 
         def the_rest() -> list[LinkTarget]:
-            nonlocal ordered, total
+            nonlocal ordered, total, held
             assert more is not None
             ordered = more()
             total = len(ordered)
+            every = {t.url: t for t in ordered}
+            for first in targets:  # what the full reading knows of the links sent first
+                found = every.get(first.url)
+                if found is not None:
+                    first.resources = list(found.resources)
+                    first.sources = list(found.sources)
+                    first.created_at = found.created_at
+            waiting, held = held or [], None
+            for result in waiting:  # finished before: never requested, nothing else to redo
+                found = every.get(result.url)
+                if found is not None:
+                    result.resources = list(found.resources)
+                finish(result)
             sent = {t.url for t in targets}
             return [t for t in ordered if t.url not in sent]
 
@@ -353,6 +371,7 @@ class LinkChecker:
             "sleeper": False,
             "rounds": 0,
             "waiting": False,
+            "paced": False,
         }
 
         def run_page(page: _Page, host: str) -> Generator[Any, Any, None]:
@@ -370,7 +389,11 @@ class LinkChecker:
         pace = StartPace.for_concurrency(limit, time.monotonic())
 
         def start(now: float) -> None:
-            while state["active"] < limit and pace.allows(now):
+            state["paced"] = False
+            while state["active"] < limit:
+                if not pace.allows(now):
+                    state["paced"] = scheduler.has_pending()
+                    break
                 item = scheduler.take(now)
                 if item is None:
                     break
@@ -388,7 +411,7 @@ class LinkChecker:
             nonlocal pages, rest
             # the bookkeeping of finished pages waits for a lull (or a backlog): an answer
             # that arrived meanwhile is read, and its host's next request sent, first
-            if done and (loop.quiet or len(done) >= _BACKLOG):
+            if done and rest is None and (loop.quiet or len(done) >= _BACKLOG):
                 for _ in range(min(len(done), _BOOKKEEPING)):
                     for result in done.popleft()():
                         finish(result)
@@ -404,8 +427,10 @@ class LinkChecker:
                     state["fed"] = rest is None
                     state["waiting"] = rest is not None
             start(time.monotonic())
-            if state["waiting"] and rest is not None and not scheduler.has_pending():
-                pages = self._pages(rest(), finish)  # every first page is on its way
+            if state["waiting"] and rest is not None and not state["paced"]:
+                # every first page is on its way, or waits for a busy host (not the pace):
+                # read the rest now, while the answers are awaited
+                pages = self._pages(rest(), finish)
                 rest = None
                 state["waiting"] = False
             if (
@@ -426,7 +451,7 @@ class LinkChecker:
             # a page may end without waiting on anything (an error at once): its bookkeeping
             # is due at the next round, and the rest of it after the next look at the sockets
             # (while the first pages wait for the pace, the pace's timer calls back)
-            return (not state["fed"] and not state["waiting"]) or bool(done)
+            return (not state["fed"] and not state["waiting"]) or (bool(done) and rest is None)
 
         return dispatch
 

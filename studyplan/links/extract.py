@@ -356,6 +356,13 @@ def extract_files(
     return targets
 
 
+def _suffix(path: str) -> str:
+    return os.path.splitext(path)[1].lower()
+
+
+_MAY_FAIL = (".yaml", ".yml")
+"""Files whose reading can fail after they were opened: a catalog may be invalid (any
+other file is read as Markdown, HTML or text, which cannot fail)."""
 _FIRST_BYTES = 8192
 """How much of the first file :func:`first_links` reads."""
 _NOT_PLAIN = re.compile(r"[`<\t\r]|~~~|    ")
@@ -371,14 +378,17 @@ def first_links(
     The check sends these while the files are read in full (a few milliseconds for
     thousands of links). Only the plain start of a Markdown or text file counts: whole
     lines before anything whose meaning depends on what comes after (a backtick, a tag, a
-    fence, an indented line). Empty when in doubt: any file missing or unreadable, a
-    catalog, HTML, or a file that starts otherwise.
+    fence, an indented line). Empty when in doubt: any file missing or unreadable, a YAML
+    file (a catalog may turn out invalid), a first file in HTML, or one that starts
+    otherwise.
     """
     names = [os.fspath(p) for p in paths]
-    if not names or not all(os.path.isfile(n) and os.access(n, os.R_OK) for n in names):
+    if not names or not all(
+        os.path.isfile(n) and os.access(n, os.R_OK) and _suffix(n) not in _MAY_FAIL for n in names
+    ):  # the full reading must not fail once requests are out: no catalog YAML
         return []
     first = names[0]
-    suffix = os.path.splitext(first)[1].lower()
+    suffix = _suffix(first)
     if suffix not in (".md", ".markdown", ".mdx", ".txt", ".text"):
         return []
     try:

@@ -40,6 +40,9 @@ if TYPE_CHECKING:
         def abandon(self) -> None:
             """Store nothing more (the run was cancelled or failed)."""
 
+        def hand_over(self) -> None:
+            """No more results will come: have every one on its way to storage."""
+
         def finish(self) -> int:
             """Wait until everything is stored (re-raising what went wrong); how many were."""
 
@@ -148,6 +151,10 @@ class ResultSink:
         with self._cond:
             self._closed = True
             self._cond.notify()
+
+    def hand_over(self) -> None:
+        """No more results will come (the thread stores them: see :meth:`close`)."""
+        self.close()
 
     def finish(self) -> int:
         """Store what is left, wait for the thread; how many results were stored."""
@@ -282,6 +289,15 @@ class LinkCheck:
         assert self.more is not None
         self.targets = self.more()
         return self.targets
+
+    def hand_over(self) -> None:
+        """Have every result on its way to storage, without waiting for it to be stored.
+
+        With a storing process, every result is then in its pipe: it stores them even if
+        this process ends (a report written to a closed pipe, say).
+        """
+        if self._sink is not None:
+            self._sink.hand_over()
 
     def finish_storing(self) -> int:
         """Wait until every result is stored (re-raising what went wrong); how many were."""

@@ -115,3 +115,62 @@ def test_the_report_follows_the_full_reading_and_skips_code(
     assert server.hits["/never"] == 0  # a URL in a code span is never requested
     statuses = {d["url"].rsplit("/", 1)[-1]: d["status"] for d in data}
     assert statuses["missing"] == "dead" and statuses["moved"] == "redirected"
+
+
+CATALOG = """format_version: 1
+source:
+  title: "T"
+  url: "{src}"
+steps:
+  - number: 1
+    title: "One"
+    resources:
+      - id: res-ok
+        title: "OK"
+        kind: docs
+        url: "{ok}"
+        minutes: 5
+        provenance: article
+"""
+
+
+def test_a_link_sent_first_keeps_the_catalog_resources_the_full_reading_gives(
+    server: LinkServer, tmp_path: Path
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    ok = server.url("/ok")
+    page = write(tmp_path / "a.md", f"See {ok}\n")
+    catalog = write(tmp_path / "cat.txt.yaml", CATALOG.format(src=server.url("/source"), ok=ok))
+    forced = run_links(home, "check", page, catalog, "--force", "-f", "json", *FAST)
+    assert forced.returncode == 0, forced.stderr
+    data = {d["url"]: d for d in json.loads(forced.stdout)}
+    assert data[ok]["resources"] == ["res-ok"]
+
+
+def test_the_rest_is_read_without_waiting_for_a_busy_host(
+    server: LinkServer, tmp_path: Path
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    slow = write(
+        tmp_path / "a.md", "".join(server.url(f"/delay/300/a{i}", host=1) + "\n" for i in range(8))
+    )
+    other = write(tmp_path / "b.md", server.url("/ok/b", host=2) + "\n")
+    done = run_links(home, "check", slow, other, "--force", *FAST)
+    assert done.returncode == 0, done.stderr
+    first_host = sorted(server.arrivals["127.0.0.1"])
+    # host 1 takes four at a time: its fifth request waits for one of the first four to
+    # be answered (300 ms); the second file's link does not wait for that
+    assert min(server.arrivals["127.0.0.2"]) < first_host[4]
+
+
+def test_no_request_when_the_full_reading_fails(server: LinkServer, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    page = write(tmp_path / "a.md", "".join(server.url(f"/ok/{i}") + "\n" for i in range(5)))
+    broken = write(tmp_path / "cat.yaml", "steps:\n  - number: [unclosed\n")
+    done = run_links(home, "check", page, broken, "--force", *FAST)
+    assert done.returncode == 1
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert server.total_hits == 0

@@ -106,6 +106,13 @@ def test_both_ways_write_the_same_bytes_and_read_back_alike(tmp_path: Path) -> N
         usual.dispose()
 
 
+def test_the_storing_process_knows_every_setting() -> None:
+    from studyplan.cli.links_store import SETTING_NAMES
+    from studyplan.settings import Settings
+
+    assert set(Settings.model_fields) == SETTING_NAMES
+
+
 def test_a_moment_without_a_zone_is_taken_as_utc() -> None:
     assert sqlite_datetime(datetime(2026, 1, 2, 3, 4, 5, 6)) == "2026-01-02 03:04:05.000006"
 
@@ -215,6 +222,7 @@ def test_no_database_yet_is_created_the_usual_way(tmp_path: Path) -> None:
         ("", {"STUDYPLAN_DATABASE_URL": "nope://"}, "is not a database URL"),
         ("", {"studyplan_backups_keep": "many"}, "STUDYPLAN_BACKUPS_KEEP"),
         ("this is = not = toml\n", {}, "settings.toml"),
+        ("databse_url = 'sqlite:////tmp/x.db'\n", {}, "unknown setting 'databse_url'"),
     ],
 )
 def test_settings_the_plain_way_does_not_read_are_checked_the_usual_way(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import time
 import uuid
@@ -16,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from links_cli import STUDYPLAN
+from links_cli import STUDYPLAN, run_links
 from links_server import LinkServer
 
 from tests.conftest import database_rows
@@ -192,3 +193,40 @@ def test_sigpipe_is_ignored_only_while_checking() -> None:
         assert signal.getsignal(signal.SIGPIPE) == signal.SIG_DFL
     finally:
         signal.signal(signal.SIGPIPE, before)
+
+
+def stored(home: Path, marker: str) -> int:
+    with sqlite3.connect(home / "studyplan.db") as conn:
+        return conn.execute(
+            "SELECT count(*) FROM link_check WHERE url LIKE ?", (f"%{marker}%",)
+        ).fetchone()[0]
+
+
+@pytest.mark.sqlite_only
+def test_every_result_is_stored_when_the_report_meets_a_closed_pipe(
+    server: LinkServer, home: Path
+) -> None:
+    links = home / "links.md"
+    links.write_text(
+        "".join(f"- {server.url(f'/ok/pipe{i}', host=1 + i % 2)}\n" for i in range(1500))
+    )
+    proc = start(home, links)
+    assert proc.stdout is not None
+    proc.stdout.readline()  # the reader reads the first line and goes away (`| head -1`)
+    proc.stdout.close()
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 141, stderr  # ends as a closed pipe ends other commands
+    assert stderr == ""
+    assert stored(home, "/ok/pipe") == 1500
+
+
+@pytest.mark.sqlite_only
+def test_every_result_is_stored_when_the_report_cannot_be_written(
+    server: LinkServer, home: Path
+) -> None:
+    links = home / "links.md"
+    links.write_text("".join(f"- {server.url(f'/ok/unwritten{i}')}\n" for i in range(40)))
+    done = run_links(home, "check", str(links), "--force", "-o", str(home / "no" / "out.txt"))
+    assert done.returncode == 1
+    assert len(done.stderr.strip().splitlines()) == 1 and "cannot write" in done.stderr
+    assert stored(home, "/ok/unwritten") == 40
