@@ -2,58 +2,75 @@
 
 Everything studyplan writes lives under :func:`home` subfolders. By default these are the
 platform's user data/config/cache folders (platformdirs); ``STUDYPLAN_HOME`` puts everything
-in one folder instead (the cache in its ``cache`` subfolder). Read-only files that ship with studyplan (the catalog, the migrations) are
-found next to the package, in the source tree or inside the installed wheel.
+in one folder instead (the cache in its ``cache`` subfolder). Read-only files that ship with
+studyplan (the catalog, the migrations) are found next to the package, in the source tree or
+inside the installed wheel.
+
+:mod:`pathlib` loads when a :class:`~pathlib.Path` is asked for, not with this module: a link
+check asks only :func:`host_pace_location` (a string) before its first request.
 """
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
+
+TYPE_CHECKING = False  # not typing's: importing typing costs a link check 3 ms
+if TYPE_CHECKING:
+    from pathlib import Path
 
 APP_NAME = "studyplan"
 ENV_HOME = "STUDYPLAN_HOME"
 ENV_DATABASE_URL = "STUDYPLAN_DATABASE_URL"
 ENV_CATALOG = "STUDYPLAN_CATALOG"
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
-_SOURCE_ROOT = _PACKAGE_DIR.parent
-_BUNDLED = _PACKAGE_DIR / "_bundled"
+
+def _path(*parts: str) -> Path:
+    from pathlib import Path
+
+    return Path(*parts)
 
 
-def _home_override() -> Path | None:
+def _package_dir() -> Path:
+    return _path(__file__).resolve().parent
+
+
+def _home_override() -> str | None:
     value = os.environ.get(ENV_HOME, "").strip()
-    return Path(value).expanduser() if value else None
+    return os.path.expanduser(value) if value else None
 
 
 def data_dir() -> Path:
     """Folder for the database, backups and lab workspace."""
     override = _home_override()
     if override is not None:
-        return override
+        return _path(override)
     import platformdirs
 
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    return _path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
 def config_dir() -> Path:
     """Folder for the settings file."""
     override = _home_override()
     if override is not None:
-        return override
+        return _path(override)
     import platformdirs
 
-    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+    return _path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def _cache_location() -> str:
+    override = _home_override()
+    if override is not None:
+        return os.path.join(override, "cache")
+    import platformdirs
+
+    return platformdirs.user_cache_dir(APP_NAME, appauthor=False)
 
 
 def cache_dir() -> Path:
     """Folder for things studyplan can lose without harm (the link checker's host pace)."""
-    override = _home_override()
-    if override is not None:
-        return override / "cache"
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+    return _path(_cache_location())
 
 
 def settings_file() -> Path:
@@ -71,9 +88,14 @@ def default_database_url() -> str:
     return f"sqlite:///{database_file()}"
 
 
+def host_pace_location() -> str:
+    """:func:`host_pace_file` as a string, without loading :mod:`pathlib`."""
+    return os.path.join(_cache_location(), "host-pace.json")
+
+
 def host_pace_file() -> Path:
     """The link checker's memory of hosts that asked it to slow down (JSON; may not exist)."""
-    return cache_dir() / "host-pace.json"
+    return _path(host_pace_location())
 
 
 def backups_dir() -> Path:
@@ -88,15 +110,15 @@ def lab_workspace() -> Path:
 
 def bundled_catalog() -> Path:
     """The curated catalog shipped with studyplan."""
-    installed = _BUNDLED / "resources.yaml"
+    installed = _package_dir() / "_bundled" / "resources.yaml"
     if installed.exists():
         return installed
-    return _SOURCE_ROOT / "data" / "resources.yaml"
+    return _package_dir().parent / "data" / "resources.yaml"
 
 
 def migrations_dir() -> Path:
     """The Alembic script folder shipped with studyplan."""
-    installed = _BUNDLED / "migrations"
+    installed = _package_dir() / "_bundled" / "migrations"
     if installed.exists():
         return installed
-    return _SOURCE_ROOT / "migrations"
+    return _package_dir().parent / "migrations"

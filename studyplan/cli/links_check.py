@@ -255,7 +255,7 @@ def execute(args: CheckArgs, run_state: CliState) -> int:
             options,
             database,
             progress,
-            paths.host_pace_file(),
+            paths.host_pace_location(),
             run_state.close,
             store,
             more,

@@ -43,7 +43,9 @@ class PaceMemory:
         self._intervals = dict(intervals or {})
 
     @classmethod
-    def load(cls, path: Path, now: float | None = None, cap: float = DEFAULT_CAP) -> PaceMemory:
+    def load(
+        cls, path: str | Path, now: float | None = None, cap: float = DEFAULT_CAP
+    ) -> PaceMemory:
         """The memory in ``path``; empty if the file is missing, unreadable or corrupt.
 
         Entries older than 30 days (at ``now``, default the current time) are dropped, and
@@ -62,7 +64,7 @@ class PaceMemory:
 
 
 def save_run(
-    path: Path,
+    path: str | Path,
     asked: dict[str, float],
     contacted: set[str],
     now: float | None = None,
@@ -77,6 +79,9 @@ def save_run(
     every other host is kept. Returns None when all went well, or a one-line warning for the
     caller to print when the file could not be written (nothing raises).
     """
+    from pathlib import Path
+
+    path = Path(path)
     moment = _now(now)
     remembered: dict[str, float] = {}
     for host, seconds in asked.items():
@@ -124,10 +129,11 @@ def _acquire(fd: int, timeout: float) -> bool:
             time.sleep(_LOCK_POLL)
 
 
-def _read(path: Path, now: float) -> _Entries:
+def _read(path: str | Path, now: float) -> _Entries:
     """The valid, unexpired entries of ``path``; empty if it cannot be read or parsed."""
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as stream:
+            raw = stream.read()
     except OSError:
         return {}
     import json  # here: most runs have no memory to read, and json costs 1.4 ms

@@ -192,7 +192,7 @@ class LinkCheck:
         options: CheckOptions,
         database: Callable[[], Database] | None = None,
         progress: ProgressCallback | None = None,
-        memory: Path | None = None,
+        memory: str | Path | None = None,
         on_stored: Callable[[], None] | None = None,
         store: Callable[[], Sink] | None = None,
         more: Callable[[], list[LinkTarget]] | None = None,
@@ -332,7 +332,7 @@ async def run_check(
     options: CheckOptions,
     db: Database | None = None,
     progress: ProgressCallback | None = None,
-    memory: Path | None = None,
+    memory: str | Path | None = None,
 ) -> CheckRun:
     """Check ``targets`` from an event loop: :class:`LinkCheck` in a thread.
 

@@ -12,6 +12,7 @@ from studyplan import paths
 def test_the_cache_lives_under_studyplan_home(home: Path) -> None:
     assert paths.cache_dir() == home / "cache"
     assert paths.host_pace_file() == home / "cache" / "host-pace.json"
+    assert paths.host_pace_location() == str(home / "cache" / "host-pace.json")
 
 
 def test_without_studyplan_home_the_cache_is_the_platforms(
@@ -22,4 +23,5 @@ def test_without_studyplan_home_the_cache_is_the_platforms(
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     assert paths.cache_dir() == tmp_path / "xdg-cache" / "studyplan"
     assert paths.host_pace_file() == tmp_path / "xdg-cache" / "studyplan" / "host-pace.json"
+    assert paths.host_pace_location() == str(paths.host_pace_file())
     assert paths.data_dir() == tmp_path / "xdg-data" / "studyplan"
