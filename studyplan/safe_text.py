@@ -58,7 +58,7 @@ def _replace(match: re.Match[str]) -> str:
 
 def visible(text: str) -> str:
     """``text`` with every character a terminal would interpret shown as a visible sign."""
-    if not text:
+    if not text or text.isprintable():  # every character it acts on is not printable
         return text
     unsafe = _pattern("unsafe")
     if unsafe.search(text) is None:

@@ -79,9 +79,6 @@ def save_run(
     every other host is kept. Returns None when all went well, or a one-line warning for the
     caller to print when the file could not be written (nothing raises).
     """
-    from pathlib import Path
-
-    path = Path(path)
     moment = _now(now)
     remembered: dict[str, float] = {}
     for host, seconds in asked.items():
@@ -90,7 +87,10 @@ def save_run(
             remembered[host] = interval
     forgotten = (contacted | asked.keys()) - remembered.keys()
     if not remembered and not forgotten & _read(path, moment).keys():
-        return None  # nothing to change: no lock, no write
+        return None  # nothing to change: no lock, no write (and no pathlib to load)
+    from pathlib import Path
+
+    path = Path(path)
     try:
         return _merge_locked(path, remembered, forgotten, moment, lock_timeout)
     except OSError as error:
