@@ -233,13 +233,7 @@ class _Writer:
             except sqlite3.Error:  # nothing of the batch was written: the usual way explains
                 self._plain.close()
                 self._plain = None
-        if not self.used_database:
-            self.used_database = True
-            # the usual way costs half a second of CPU: the checker's answers come first
-            # (appending with sqlite3 costs a millisecond a batch, and the check waits for
-            # the last one: that runs at the usual priority)
-            with contextlib.suppress(OSError, AttributeError):  # not on every system
-                os.nice(10)
+        self.used_database = True
         from studyplan.links import store
 
         return store.save_results(self._run_state.database(sync=False), batch)
@@ -314,6 +308,8 @@ def main() -> int:
     from studyplan.links.runner import ResultSink
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the checking process says "interrupted"
+    with contextlib.suppress(OSError, AttributeError):  # not on every system
+        os.nice(10)  # the checker's answers come first: this can wait a few milliseconds
     debug = bool(os.environ.get("STUDYPLAN_STORE_DEBUG"))
     run_state = CliState(debug=debug)
     writers: list[_Writer] = []
