@@ -6,7 +6,8 @@ of the processes that do it, median of several runs:
 
 - start-up: the interpreter, the imports and reading the file (``links check --dump``,
   which stops where the requests would begin);
-- the event loop: every request and answer, in-process, without storing;
+- the event loop: every request and answer, in-process, without storing (the CPU of the
+  thread that runs it: the loopback server runs in other threads of this process);
 - the report: rendering the JSON of 2,000 results;
 - storing: the second process (``python -m studyplan.cli.links_store``) fed the 2,000
   results, opening the database and writing them;
@@ -60,7 +61,9 @@ def child_cpu(cmd: list[str], env: dict[str, str], stdin: bytes | None = None) -
 
 
 def own_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
+    """CPU seconds of this thread (the loopback server's threads are not counted)."""
+    who = getattr(resource, "RUSAGE_THREAD", resource.RUSAGE_SELF)
+    usage = resource.getrusage(who)
     return usage.ru_utime + usage.ru_stime
 
 
