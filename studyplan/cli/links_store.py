@@ -159,17 +159,12 @@ def _dumps(row: dict[str, object]) -> str:
 
 
 def _row(result: LinkResult) -> dict[str, object]:
-    return {
-        "url": result.url,
-        "checked_at": result.checked_at.isoformat() if result.checked_at else None,
-        "status": result.status,
-        "http_status": result.http_status,
-        "final_url": result.final_url,
-        "redirects": result.redirects,
-        "attempts": result.attempts,
-        "elapsed_ms": result.elapsed_ms,
-        "error": result.error,
-    }
+    """The JSON object sent to the child: the ``link_check`` columns of ``result``."""
+    from studyplan.links.stored_row import COLUMNS
+
+    row: dict[str, object] = {column: getattr(result, column) for column in COLUMNS}
+    row["checked_at"] = result.checked_at.isoformat() if result.checked_at else None
+    return row
 
 
 def _result(data: dict[str, object]) -> LinkResult:

@@ -24,6 +24,10 @@ if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
 
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdx")
+"""Files read as Markdown (code left out unless asked)."""
+
+
 class LinkTarget(Record):
     """One URL to check and who uses it."""
 
@@ -347,7 +351,7 @@ def extract_files(
             raise UsageError(f"--step works with a catalog, but {path} is not a catalog YAML")
         if suffix in (".html", ".htm", ".xhtml"):
             urls = urls_in_html(text)
-        elif suffix in (".md", ".markdown", ".mdx"):
+        elif suffix in MARKDOWN_SUFFIXES:
             urls = urls_in_markdown(text, include_verbatim)
         else:
             urls = urls_in_text(text)
@@ -389,7 +393,7 @@ def first_links(
         return []
     first = names[0]
     suffix = _suffix(first)
-    if suffix not in (".md", ".markdown", ".mdx", ".txt", ".text"):
+    if suffix not in (*MARKDOWN_SUFFIXES, ".txt", ".text"):
         return []
     try:
         with open(first, "rb") as stream:

@@ -27,22 +27,16 @@ COLUMNS = (
     "elapsed_ms",
     "error",
 )
-"""The columns a check fills (``id`` is the database's); a test holds them to the model."""
+"""The columns a check fills (``id`` is the database's), each an attribute of
+:class:`~studyplan.links.result.LinkResult`; a test holds them to the model."""
 
 
 def check_row(result: LinkResult) -> dict[str, object]:
     """The row of ``result``: the redirect chain as JSON text, now if it has no time."""
-    return {
-        "url": result.url,
-        "checked_at": result.checked_at or datetime.now(UTC),
-        "status": result.status,
-        "http_status": result.http_status,
-        "final_url": result.final_url,
-        "redirects": dump_json(result.redirects),
-        "attempts": result.attempts,
-        "elapsed_ms": result.elapsed_ms,
-        "error": result.error,
-    }
+    row: dict[str, object] = {column: getattr(result, column) for column in COLUMNS}
+    row["checked_at"] = result.checked_at or datetime.now(UTC)
+    row["redirects"] = dump_json(result.redirects)
+    return row
 
 
 def plain_values(result: LinkResult) -> tuple[object, ...]:
