@@ -20,9 +20,9 @@ Everything runs in the thread that calls :meth:`Loop.run`, except the blocking c
 
 from __future__ import annotations
 
+import _socket  # socket's core: the socket module itself costs 2 ms of enums at import
 import contextlib
 import heapq
-import socket
 import threading
 import time
 from collections import deque
@@ -39,16 +39,27 @@ if TYPE_CHECKING:
     Task = Generator[tuple[Any, ...], Any, Any]
 
 
+def _socketpair() -> tuple[_socket.socket, _socket.socket]:
+    """Two connected sockets (the socket module's emulation where ``_socket`` has none)."""
+    pair = getattr(_socket, "socketpair", None)
+    if pair is None:
+        import socket
+
+        return socket.socketpair()
+    first, second = pair()
+    return first, second
+
+
 class Stopped(Exception):
     """The loop was stopped (the check is being cancelled)."""
 
 
-def readable(sock: socket.socket, deadline: float) -> tuple[Any, ...]:
+def readable(sock: _socket.socket, deadline: float) -> tuple[Any, ...]:
     """Command: resume when ``sock`` can be read, or throw TimeoutError at ``deadline``."""
     return ("io", sock, _READ, deadline)
 
 
-def writable(sock: socket.socket, deadline: float) -> tuple[Any, ...]:
+def writable(sock: _socket.socket, deadline: float) -> tuple[Any, ...]:
     """Command: resume when ``sock`` can be written, or throw TimeoutError at ``deadline``."""
     return ("io", sock, _WRITE, deadline)
 
@@ -75,7 +86,7 @@ class _Slot:
 
     def __init__(self) -> None:
         self.token = 0
-        self.sock: socket.socket | None = None
+        self.sock: _socket.socket | None = None
 
 
 class Loop:
@@ -89,7 +100,7 @@ class Loop:
         self._sequence = 0
         self._inbox: deque[tuple[Task, Any, BaseException | None]] = deque()
         self._inbox_lock = threading.Lock()
-        self._wake_read, self._wake_write = socket.socketpair()
+        self._wake_read, self._wake_write = _socket.socketpair()
         self._wake_read.setblocking(False)
         self._wake_write.setblocking(False)
         self._poller = make_poller(self._wake_read)

@@ -23,12 +23,12 @@ literal needs none.
 
 from __future__ import annotations
 
+import _socket  # socket's core: the socket module itself costs 2 ms of enums at import
 import contextlib
 import errno
 import os
 import re
 import select
-import socket
 import time
 from collections import OrderedDict
 from urllib.parse import quote, urlsplit
@@ -93,7 +93,7 @@ class _Connection:
 
     __slots__ = ("idle_since", "origin", "reused", "sock", "tls")
 
-    def __init__(self, sock: socket.socket, origin: tuple[str, str, int], tls: bool) -> None:
+    def __init__(self, sock: _socket.socket, origin: tuple[str, str, int], tls: bool) -> None:
         self.sock = sock
         self.origin = origin
         self.tls = tls
@@ -140,7 +140,7 @@ class _Connection:
                 yield _tls_wait(exc, sock, deadline)
 
 
-def _tls_wait(exc: OSError, sock: socket.socket, deadline: float) -> tuple[Any, ...]:
+def _tls_wait(exc: OSError, sock: _socket.socket, deadline: float) -> tuple[Any, ...]:
     """The wait a non-blocking TLS call asks for (``SSLWantRead/WriteError``); else re-raise."""
     import ssl
 
@@ -185,13 +185,13 @@ class Target:
 
 def _numeric_address(host: str, port: int) -> list[tuple[Any, ...]] | None:
     """``getaddrinfo``'s answer for an IP literal, without asking a resolver; else None."""
-    for family in (socket.AF_INET, socket.AF_INET6):
+    for family in (_socket.AF_INET, _socket.AF_INET6):
         try:
-            socket.inet_pton(family, host)
+            _socket.inet_pton(family, host)
         except OSError:
             continue
-        address = (host, port) if family == socket.AF_INET else (host, port, 0, 0)
-        return [(family, socket.SOCK_STREAM, 0, "", address)]
+        address = (host, port) if family == _socket.AF_INET else (host, port, 0, 0)
+        return [(family, _socket.SOCK_STREAM, 0, "", address)]
     return None
 
 
@@ -240,20 +240,22 @@ class Pool:
         infos = _numeric_address(target.host, target.port)
         if infos is None:
             infos = yield in_thread(
-                socket.getaddrinfo, target.host, target.port, 0, socket.SOCK_STREAM
+                _socket.getaddrinfo, target.host, target.port, 0, _socket.SOCK_STREAM
             )
         failure: OSError | None = None
+        # the TLS module wraps sockets of the socket module's own class (loaded with it)
+        kind_of_socket = _tls_socket_class() if target.scheme == "https" else _socket.socket
         for family, kind, proto, _name, address in infos:
-            sock = socket.socket(family, kind, proto)
+            sock = kind_of_socket(family, kind, proto)
             try:
                 sock.setblocking(False)
                 code = sock.connect_ex(address)
                 if code in _IN_PROGRESS:
                     yield writable(sock, deadline)
-                    code = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+                    code = sock.getsockopt(_socket.SOL_SOCKET, _socket.SO_ERROR)
                 if code:
                     raise OSError(code, os.strerror(code))
-                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                sock.setsockopt(_socket.IPPROTO_TCP, _socket.TCP_NODELAY, 1)
                 if target.scheme == "https":
                     sock = yield from self._handshake(sock, target.host, deadline)
                 return _Connection(sock, target.origin, target.scheme == "https")
@@ -269,10 +271,12 @@ class Pool:
         raise failure or OSError(f"no address for {target.host}")
 
     def _handshake(
-        self, sock: socket.socket, host: str, deadline: float
-    ) -> Generator[Any, Any, socket.socket]:
+        self, sock: _socket.socket, host: str, deadline: float
+    ) -> Generator[Any, Any, _socket.socket]:
         secure = self._tls_context().wrap_socket(
-            sock, server_hostname=host, do_handshake_on_connect=False
+            sock,  # type: ignore[arg-type]  # a socket.socket: see _tls_socket_class
+            server_hostname=host,
+            do_handshake_on_connect=False,
         )
         while True:
             try:
@@ -350,6 +354,13 @@ class Pool:
             self._give_back(conn, keep)
 
 
+def _tls_socket_class() -> type[_socket.socket]:
+    """:class:`socket.socket`, for an https address (only TLS needs more than ``_socket``)."""
+    import socket
+
+    return socket.socket
+
+
 _IN_PROGRESS = (errno.EINPROGRESS, errno.EWOULDBLOCK, errno.EAGAIN)
 
 
@@ -376,7 +387,7 @@ def socket_room(wanted: int) -> int:
     return max(2, min(wanted, soft - RESERVED_FILES))
 
 
-def _still_open(sock: socket.socket) -> bool:
+def _still_open(sock: _socket.socket) -> bool:
     """Whether an idle connection is still open: nothing to read (a close or stray bytes)."""
     try:
         readable_now, _, _ = select.select([sock], [], [], 0)

@@ -20,7 +20,7 @@ import select
 
 TYPE_CHECKING = False  # not typing's: importing typing costs a link check 3 ms
 if TYPE_CHECKING:
-    import socket
+    import _socket
     from typing import Any
 
 READ = 1
@@ -32,7 +32,7 @@ WRITE = 2
 class EpollPoller:
     """One-shot epoll registrations (Linux)."""
 
-    def __init__(self, wake: socket.socket) -> None:
+    def __init__(self, wake: _socket.socket) -> None:
         self._epoll = select.epoll()
         self._data: dict[int, Any] = {}
         self._known: set[int] = set()
@@ -46,7 +46,7 @@ class EpollPoller:
             WRITE: select.EPOLLOUT | select.EPOLLONESHOT,
         }
 
-    def wait(self, sock: socket.socket, events: int, data: Any) -> None:
+    def wait(self, sock: _socket.socket, events: int, data: Any) -> None:
         """Report ``data`` once ``sock`` is ready for ``events`` (READ or WRITE)."""
         fd = sock.fileno()
         mask = self._masks[events]
@@ -63,7 +63,7 @@ class EpollPoller:
             self._epoll.modify(fd, mask)
         self._known.add(fd)
 
-    def cancel(self, sock: socket.socket) -> None:
+    def cancel(self, sock: _socket.socket) -> None:
         """The wait on ``sock`` ended otherwise: nothing to do (a late event is stale)."""
 
     def poll(self, timeout: float | None) -> list[Any]:
@@ -80,18 +80,18 @@ class EpollPoller:
 class SelectorPoller:
     """:mod:`selectors`: register for each wait, unregister when it ends."""
 
-    def __init__(self, wake: socket.socket) -> None:
+    def __init__(self, wake: _socket.socket) -> None:
         import selectors  # not needed where there is epoll
 
         self._selector = selectors.DefaultSelector()
         self._wake = wake
         self._selector.register(wake, READ, None)
 
-    def wait(self, sock: socket.socket, events: int, data: Any) -> None:
+    def wait(self, sock: _socket.socket, events: int, data: Any) -> None:
         """Report ``data`` once ``sock`` is ready for ``events`` (READ or WRITE)."""
         self._selector.register(sock, events, data)
 
-    def cancel(self, sock: socket.socket) -> None:
+    def cancel(self, sock: _socket.socket) -> None:
         """The wait on ``sock`` ended otherwise (its timer): forget it."""
         with contextlib.suppress(KeyError, ValueError):  # reported by poll(), or closed
             self._selector.unregister(sock)
@@ -110,7 +110,7 @@ class SelectorPoller:
         self._selector.close()
 
 
-def make_poller(wake: socket.socket) -> EpollPoller | SelectorPoller:
+def make_poller(wake: _socket.socket) -> EpollPoller | SelectorPoller:
     """The best poller here: epoll on Linux, else :mod:`selectors`' default."""
     if hasattr(select, "epoll"):
         return EpollPoller(wake)

@@ -45,6 +45,9 @@ chosen by the path:
                                  70 kB line), ``fields`` (600 fields) or ``total`` (1.5 MB)
 ==============================  =========================================================
 
+With ``tls=`` (a server-side :class:`ssl.SSLContext`), the same routes are also served over
+TLS on 127.0.0.1, port ``tls_port`` (``tls_url(path)``).
+
 It counts hits, the requests in flight per address and the highest number seen, the
 connections accepted per address (``connections``) and when each request arrived, per
 address (``arrivals``, ``time.perf_counter()`` values).
@@ -63,11 +66,20 @@ from collections.abc import Iterator
 from email.utils import formatdate
 from urllib.parse import parse_qs, urlsplit
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import ssl
+
 
 class LinkServer:
     """The server; ``start()`` it, ``url(path, host=1)`` builds addresses, ``stop()`` ends it."""
 
-    def __init__(self, hosts: int = 2, default_delay: float = 0.0) -> None:
+    def __init__(
+        self, hosts: int = 2, default_delay: float = 0.0, tls: ssl.SSLContext | None = None
+    ) -> None:
+        self.tls = tls
+        self.tls_port = 0
+        """The port serving the same routes over TLS on 127.0.0.1 (with ``tls`` only)."""
         self.addresses = [f"127.0.0.{i}" for i in range(1, hosts + 1)]
         self.default_delay = default_delay
         self.port = 0
@@ -161,6 +173,10 @@ class LinkServer:
         """``http://127.0.0.<host>:<port><path>``."""
         return f"http://127.0.0.{host}:{self.port}{path}"
 
+    def tls_url(self, path: str) -> str:
+        """``https://127.0.0.1:<tls_port><path>`` (the server was made with ``tls``)."""
+        return f"https://127.0.0.1:{self.tls_port}{path}"
+
     async def _main(self, ready: threading.Event) -> None:
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
@@ -184,6 +200,10 @@ class LinkServer:
         plain = await asyncio.start_server(self._not_tls, self.addresses[0], 0)
         servers.append(plain)
         self.plain_port = plain.sockets[0].getsockname()[1]
+        if self.tls is not None:
+            secure = await asyncio.start_server(self._handle, self.addresses[0], 0, ssl=self.tls)
+            servers.append(secure)
+            self.tls_port = secure.sockets[0].getsockname()[1]
         ready.set()
         await self._stop.wait()
         for server in servers:

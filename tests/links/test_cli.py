@@ -194,7 +194,7 @@ def test_what_runs_before_the_first_request_loads_nothing_heavy() -> None:
         " studyplan.paths, studyplan.cli.links_store, studyplan.links.report;"
         "heavy = {'typer', 'click', 'sqlalchemy', 'pydantic', 'textual', 'asyncio', 'ssl',"
         " 'aiohttp', 'typing', 'dataclasses', 'rich', 'yaml', 'platformdirs', 'datetime',"
-        " 'subprocess', 'json', 'sqlite3', 'random', 'email', 'pathlib'};"
+        " 'subprocess', 'json', 'sqlite3', 'random', 'email', 'pathlib', 'socket'};"
         "loaded = sorted(heavy & set(sys.modules));"
         "assert not loaded, loaded"
     )
