@@ -34,7 +34,6 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from urllib.parse import parse_qs, urljoin, urlsplit
 
 from studyplan.links import http_client
 from studyplan.links.event_loop import Loop, Stopped, park, sleep
@@ -60,6 +59,8 @@ _YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 
 def youtube_video_id(url: str) -> str | None:
     """The video id of a YouTube watch, short, embed or youtu.be URL, else None."""
+    from urllib.parse import parse_qs, urlsplit
+
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     candidate = None
@@ -625,6 +626,8 @@ class LinkChecker:
         result: LinkResult, target: LinkTarget, found: set[str], truncated: bool
     ) -> None:
         """Mark ``result`` ``fragment-missing`` if the page has no anchor for its ``#part``."""
+        from urllib.parse import urlsplit
+
         from studyplan.links.anchors import MAX_BODY_BYTES, fragment_found
 
         fragment = urlsplit(target.url).fragment
@@ -674,7 +677,7 @@ class LinkChecker:
                         chain,
                         f"too many redirects (more than {self.options.max_redirects})",
                     )
-                if urlsplit(target).scheme not in ("http", "https"):
+                if _scheme(target) not in ("http", "https"):
                     return _Outcome(code, target, chain, f"redirect to unsupported {target}")
                 seen.add(target)
                 current = target
@@ -720,8 +723,17 @@ def _charset(content_type: str) -> str | None:
     return None
 
 
+def _scheme(url: str) -> str:
+    """The scheme of ``url`` as ``urlsplit`` gives it (lower case; empty if none)."""
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).scheme
+
+
 def _redirect_target(current: str, location: str) -> str | None:
     """The absolute address a ``Location`` header points to, or None if it cannot be parsed."""
+    from urllib.parse import urljoin
+
     try:
         target = normalize_url(urljoin(current, location.strip()))
     except ValueError:

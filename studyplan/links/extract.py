@@ -10,7 +10,6 @@ import os
 import re
 from collections.abc import Iterable
 from functools import cache
-from urllib.parse import urlsplit, urlunsplit
 
 from studyplan.code_spans import code_spans
 from studyplan.errors import LinkCheckError, NotFoundError, UsageError
@@ -96,6 +95,8 @@ def normalize_url(url: str) -> str:
     url = url.strip()
     if "#" not in url:
         return url
+    from urllib.parse import urlsplit, urlunsplit
+
     parts = urlsplit(url)
     if parts.scheme in ("http", "https"):
         return urlunsplit(parts._replace(fragment=""))

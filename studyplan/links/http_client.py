@@ -31,9 +31,9 @@ import re
 import select
 import time
 from collections import OrderedDict
-from urllib.parse import quote, urlsplit
 
 from studyplan.links.event_loop import in_thread, readable, writable
+from studyplan.links.plain_url import split_plain
 
 TYPE_CHECKING = False  # not typing's: importing typing costs a link check 3 ms
 if TYPE_CHECKING:
@@ -160,27 +160,40 @@ class Target:
     __slots__ = ("host", "host_header", "origin", "path", "port", "scheme")
 
     def __init__(self, url: str) -> None:
-        parts = urlsplit(url)
-        scheme = parts.scheme.lower()
+        plain = split_plain(url)
+        if plain is not None:
+            scheme, host, number, path, query = plain
+        else:
+            from urllib.parse import urlsplit
+
+            parts = urlsplit(url)
+            scheme, host = parts.scheme.lower(), parts.hostname or ""
+            number, path, query = parts.port, parts.path, parts.query
         if scheme not in ("http", "https"):
             raise ValueError(f"not an http or https address: {url}")
-        host = parts.hostname or ""
         if not host:
             raise ValueError(f"no host in {url}")
         if not host.isascii():
             host = host.encode("idna").decode("ascii")
         default = 443 if scheme == "https" else 80
-        port = parts.port or default
+        port = number or default
         self.scheme = scheme
         self.host = host
         self.port = port
         shown = f"[{host}]" if ":" in host else host
         self.host_header = shown if port == default else f"{shown}:{port}"
         self.origin = (scheme, host, port)
-        path = parts.path or "/"
-        if parts.query:
-            path = f"{path}?{parts.query}"
-        self.path = quote(path, safe=_PATH_SAFE) if _TO_QUOTE.search(path) else path
+        path = path or "/"
+        if query:
+            path = f"{path}?{query}"
+        self.path = _quoted(path) if _TO_QUOTE.search(path) else path
+
+
+def _quoted(path: str) -> str:
+    """``path`` with what a request target cannot carry percent-encoded."""
+    from urllib.parse import quote
+
+    return quote(path, safe=_PATH_SAFE)
 
 
 def _numeric_address(host: str, port: int) -> list[tuple[Any, ...]] | None:

@@ -16,7 +16,8 @@ Not thread-safe: the checker's event loop is its only user (one thread).
 from __future__ import annotations
 
 from collections import deque
-from urllib.parse import urlsplit
+
+from studyplan.links.plain_url import split_plain
 
 TYPE_CHECKING = False  # not typing's: importing typing costs a link check 3 ms
 if TYPE_CHECKING:
@@ -25,13 +26,20 @@ if TYPE_CHECKING:
 
 def host_key(url: str) -> str:
     """The politeness key of ``url``: scheme, host and port (``https://example.org:443``)."""
-    parts = urlsplit(url)
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    port = port or (443 if parts.scheme == "https" else 80)
-    return f"{parts.scheme.lower()}://{(parts.hostname or '').lower()}:{port}"
+    plain = split_plain(url)
+    if plain is not None:
+        scheme, host, port, _path, _query = plain
+    else:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(url)
+        try:
+            port = parts.port
+        except ValueError:
+            port = None
+        scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
+    port = port or (443 if scheme == "https" else 80)
+    return f"{scheme}://{host}:{port}"
 
 
 class _Host:

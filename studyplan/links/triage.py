@@ -6,9 +6,8 @@ checked. Cheap to import: no network code.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from studyplan.links.hosts import host_problem
+from studyplan.links.plain_url import split_plain
 
 TYPE_CHECKING = False  # not typing's: importing typing costs a link check 3 ms
 if TYPE_CHECKING:
@@ -21,6 +20,10 @@ def input_problem(url: str) -> str | None:
     Such an address is an input problem to fix where it is written: it is reported, never
     requested.
     """
+    if split_plain(url) is not None:
+        return host_problem(url)
+    from urllib.parse import urlsplit
+
     try:
         parts = urlsplit(url)
         _ = parts.port  # parsing the port is the check: 99999 or "x" raise
@@ -38,12 +41,19 @@ def examine(url: str, options: CheckOptions) -> tuple[str | None, str, str]:
     None when the URL is to be fetched; ``host`` is then its politeness key (scheme, host
     and port, as :func:`studyplan.links.scheduler.host_key` gives it).
     """
-    try:
-        parts = urlsplit(url)
-        port = parts.port  # parsing the port is the check: 99999 or "x" raise
-    except ValueError as exc:
-        return "invalid", f"invalid URL: {exc}", ""
-    scheme = parts.scheme.lower()
+    plain = split_plain(url)
+    if plain is not None:
+        scheme, hostname, port, _path, _query = plain
+    else:
+        from urllib.parse import urlsplit
+
+        try:
+            parts = urlsplit(url)
+            port = parts.port  # parsing the port is the check: 99999 or "x" raise
+        except ValueError as exc:
+            return "invalid", f"invalid URL: {exc}", ""
+        scheme = parts.scheme.lower()
+        hostname = (parts.hostname or "").lower()
     if scheme not in ("http", "https"):
         shown = f"{scheme}:" if scheme else "no scheme"
         return "skipped", f"{shown} links are not checked (only http and https)", ""
@@ -53,4 +63,4 @@ def examine(url: str, options: CheckOptions) -> tuple[str | None, str, str]:
     if options.exclude_patterns and options.is_excluded(url):
         return "skipped", "excluded by --exclude", ""
     port = port or (443 if scheme == "https" else 80)
-    return None, "", f"{scheme}://{(parts.hostname or '').lower()}:{port}"
+    return None, "", f"{scheme}://{hostname}:{port}"

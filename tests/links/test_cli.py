@@ -194,7 +194,8 @@ def test_what_runs_before_the_first_request_loads_nothing_heavy() -> None:
         " studyplan.paths, studyplan.cli.links_store, studyplan.links.report;"
         "heavy = {'typer', 'click', 'sqlalchemy', 'pydantic', 'textual', 'asyncio', 'ssl',"
         " 'aiohttp', 'typing', 'dataclasses', 'rich', 'yaml', 'platformdirs', 'datetime',"
-        " 'subprocess', 'json', 'sqlite3', 'random', 'email', 'pathlib', 'socket'};"
+        " 'subprocess', 'json', 'sqlite3', 'random', 'email', 'pathlib', 'socket',"
+        " 'urllib.parse', 'ipaddress'};"
         "loaded = sorted(heavy & set(sys.modules));"
         "assert not loaded, loaded"
     )
