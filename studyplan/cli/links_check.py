@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from studyplan.links.extract import LinkTarget
     from studyplan.links.policy import CheckOptions
     from studyplan.links.result import LinkResult
-    from studyplan.links.runner import CheckRun, ProgressCallback
+    from studyplan.links.runner import CheckRun, ProgressCallback, Sink
 
 EXIT_FAILED = 2
 """The exit code when a link is dead or failing (1 is for bad input)."""
@@ -233,11 +233,7 @@ def execute(args: CheckArgs, run_state: CliState) -> int:
     from studyplan import paths
     from studyplan.links.runner import LinkCheck
 
-    store = None
-    if database is None:
-        from studyplan.cli.links_store import StoreProcess
-
-        store = partial(StoreProcess, run_state.debug)
+    store = None if database is not None else partial(_store_process, run_state.debug)
 
     lines: dict[str, str] = {}
     with _progress(len(targets)) as bar:
@@ -279,6 +275,13 @@ def execute(args: CheckArgs, run_state: CliState) -> int:
     return code
 
 
+def _store_process(debug: bool) -> Sink:
+    """The process that stores the results (started once the first requests are out)."""
+    from studyplan.cli.links_store import StoreProcess
+
+    return StoreProcess(debug)
+
+
 def _end_as_sigpipe() -> None:
     """End quietly, as a write to a closed pipe ends other commands (exit 141)."""
     import signal
@@ -295,7 +298,7 @@ def _no_sigpipe() -> Iterator[None]:
     The command lets SIGPIPE end it quietly (``studyplan links check … | head``), which a
     send to a reset socket (or TLS's own writes) would turn into a silent exit 141.
     """
-    import signal
+    import _signal as signal  # the signal module's enums cost 0.5 ms before the first request
 
     pipe = getattr(signal, "SIGPIPE", None)
     if pipe is None:

@@ -170,7 +170,7 @@ def urls_in_markdown(text: str, include_verbatim: bool = False) -> list[str]:
     if not include_verbatim:
         text = without_verbatim(text)
     if "<link" in text.lower():  # raw HTML in Markdown: connection hints are not links
-        text = _LINK_TAG.sub(lambda m: "" if _is_hint_tag(m.group(0)) else m.group(0), text)
+        text = _link_tag().sub(lambda m: "" if _is_hint_tag(m.group(0)) else m.group(0), text)
     found: list[str] = []
     linked: set[int] = set()  # where inline links' URLs start: found again as bare URLs
     for match in _MD_INLINE.finditer(text):
@@ -249,13 +249,23 @@ def _without_code_spans(text: str) -> str:
 
 
 _HINT_RELS = frozenset({"preconnect", "dns-prefetch"})
-_LINK_TAG = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
-_REL = re.compile(r"""\brel\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+
+
+@cache
+def _link_tag() -> re.Pattern[str]:
+    """A raw ``<link …>`` tag (compiled on first use: few files hold one)."""
+    return re.compile(r"<link\b[^>]*>", re.IGNORECASE)
+
+
+@cache
+def _rel() -> re.Pattern[str]:
+    """A tag's ``rel`` attribute, quoted or not."""
+    return re.compile(r"""\brel\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 
 
 def _is_hint_tag(tag: str) -> bool:
     """Whether a raw ``<link …>`` tag is a connection hint."""
-    match = _REL.search(tag)
+    match = _rel().search(tag)
     if match is None:
         return False
     rels = (match.group(1) or match.group(2) or match.group(3) or "").split()
@@ -370,6 +380,9 @@ _MAY_FAIL = (".yaml", ".yml")
 other file is read as Markdown, HTML or text, which cannot fail)."""
 _FIRST_BYTES = 8192
 """How much of the first file :func:`first_links` reads."""
+_FIRST_CHUNK = 1024
+"""The plain start is read this much at a time (whole lines), until ``limit`` links are found:
+no link of it spans lines (no code span, no HTML), so the pieces give what the whole does."""
 _NOT_PLAIN = re.compile(r"[`<\t\r]|~~~|    ")
 """What makes a Markdown prefix depend on what follows (a code span, raw HTML, a code
 block) or on line endings: :func:`first_links` stops before its line."""
@@ -407,13 +420,18 @@ def first_links(
     if end < len(text) or len(head) == _FIRST_BYTES:  # keep whole lines only
         end = text.rfind("\n", 0, end) + 1
     text = text[:end]
-    if suffix in (".txt", ".text"):
-        urls = urls_in_text(text)
-    else:
-        urls = urls_in_markdown(text, include_verbatim)
     found = TargetSet()
-    for url in urls:
-        found.add(url, None, first)
-        if len(found) >= limit:
-            break
+    start = 0
+    while start < len(text) and len(found) < limit:  # a kilobyte of whole lines at a time
+        cut = text.find("\n", start + _FIRST_CHUNK) + 1 or len(text)
+        chunk = text[start:cut]
+        start = cut
+        if suffix in (".txt", ".text"):
+            urls = urls_in_text(chunk)
+        else:
+            urls = urls_in_markdown(chunk, include_verbatim)
+        for url in urls:
+            found.add(url, None, first)
+            if len(found) >= limit:
+                break
     return found.targets()

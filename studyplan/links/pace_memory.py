@@ -15,7 +15,6 @@ Standard library only and no heavy modules: this is imported before the first re
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import time
 
@@ -118,6 +117,8 @@ def _merge_locked(
 
 def _acquire(fd: int, timeout: float) -> bool:
     """Take an exclusive flock on ``fd``, polling until ``timeout`` seconds have passed."""
+    import fcntl  # only when writing: the memory is read without it
+
     deadline = time.monotonic() + timeout
     while True:
         try:

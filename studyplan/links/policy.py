@@ -195,13 +195,13 @@ def parse_seconds(text: str) -> float:
     return value
 
 
-_ACCEPT_PART = re.compile(r"^(\d*)\.\.(=?)(\d*)$|^(\d+)-(\d+)$|^(\d+)$")
+_ACCEPT_PART = r"^(\d*)\.\.(=?)(\d*)$|^(\d+)-(\d+)$|^(\d+)$"
 
 
 def _accept_part(part: str) -> range:
     """The codes of one ``--accept`` item: ``403``, ``200..=299``, ``200..300``, ``..=204``,
     ``500..`` (lychee's syntax) or ``200-299``; ValueError if it is none of them."""
-    match = _ACCEPT_PART.match(part)
+    match = re.match(_ACCEPT_PART, part)  # compiled and cached by re on first use
     if match is None:
         raise ValueError(part)
     low, inclusive, high, dash_low, dash_high, single = match.groups()

@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from links_cli import FAST, run_links
 from links_server import LinkServer
 
@@ -66,6 +68,44 @@ def test_whole_lines_only_from_a_long_file(tmp_path: Path) -> None:
     urls = full(page)
     assert 0 < len(found) < len(urls)
     assert [t.url for t in found] == urls[: len(found)]  # none cut short at 8 kB
+
+
+_LINES = [
+    "- [a{n}](https://a{n}.example/p/{n}) and https://b{n}.example/{n}.\n",
+    "[ref{n}]: https://c{n}.example/{n}\n",
+    "see (https://d{n}.example/x_(y)) here\n",
+    "Use `http://span{n}.example/` in code\n",
+    "```\nhttp://fence{n}.example/\n```\n",
+    "    http://indented{n}.example/\n",
+    '<link rel="preconnect" href="https://hint{n}.example/">\n',
+    "[multi\nline](https://m{n}.example/)\n",
+    "plain words, no link at all, long enough to fill the kilobyte sooner {n}\n",
+    "\n",
+]
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(st.tuples(st.integers(0, len(_LINES) - 1), st.integers(0, 30)), max_size=400),
+    st.integers(1, 300),
+    st.booleans(),
+)
+def test_the_first_links_are_always_links_of_the_full_reading(
+    tmp_path: Path, lines: list[tuple[int, int]], limit: int, verbatim: bool
+) -> None:
+    # pieces of a kilobyte, whole lines each, give links the whole file gives, and as many
+    # as asked for when the plain start holds that many
+    page = write(tmp_path / "doc.md", "".join(_LINES[i].format(n=n) for i, n in lines))
+    found = first_links([page], limit, verbatim)
+    every = [t.url for t in extract_files([page], include_verbatim=verbatim).targets()]
+    assert len(found) <= limit
+    assert {t.url for t in found} <= set(every)
+    assert len({t.url for t in found}) == len(found)
+    plain = all(i in (0, 1, 2, 8, 9) for i, _ in lines)
+    if plain and Path(page).stat().st_size <= 8192:  # all of it is the plain start
+        assert len(found) == min(limit, len(every))
 
 
 def test_none_when_in_doubt(tmp_path: Path) -> None:
