@@ -350,7 +350,7 @@ class LinkChecker:
 
     def _dispatcher(
         self,
-        targets: Iterable[LinkTarget],
+        targets: list[LinkTarget],
         finish: Callable[[LinkResult], None],
         on_started: Callable[[], None] | None,
         rest: Callable[[], list[LinkTarget]] | None = None,
@@ -359,6 +359,8 @@ class LinkChecker:
 
         ``rest`` gives the targets that follow ``targets``: it is called once every page
         of ``targets`` has started (the time it takes is spent while they are answered).
+        Starts are paced (:class:`StartPace`) once there is more than a round of them: a
+        single round has no later one to spread, and would only start later.
         """
         loop = self._loop
         assert loop is not None
@@ -387,18 +389,28 @@ class LinkChecker:
 
         done: deque[Callable[[], list[LinkResult]]] = deque()
 
-        pace = StartPace.for_concurrency(limit, time.monotonic())
+        pace: StartPace | None = None
+
+        def pace_from(count: int) -> StartPace | None:
+            """The pace once ``count`` targets are known (None: a round or less)."""
+            return StartPace.for_concurrency(limit, time.monotonic()) if count > limit else None
+
+        known = len(targets)
+        if rest is not None and known >= limit:
+            known += 1  # a full round of a longer list's first targets: more will follow
+        pace = pace_from(known)
 
         def start(now: float) -> None:
             state["paced"] = False
             while state["active"] < limit:
-                if not pace.allows(now):
+                if pace is not None and not pace.allows(now):
                     state["paced"] = scheduler.has_pending()
                     break
                 item = scheduler.take(now)
                 if item is None:
                     break
-                pace.spend()
+                if pace is not None:
+                    pace.spend()
                 state["active"] += 1
                 loop.start(run_page(*item))
 
@@ -409,7 +421,7 @@ class LinkChecker:
                 state["sleeper"] = False
 
         def dispatch() -> bool:
-            nonlocal pages, rest
+            nonlocal pages, rest, pace
             # the bookkeeping of finished pages waits for a lull (or a backlog): an answer
             # that arrived meanwhile is read, and its host's next request sent, first
             if done and rest is None and (loop.quiet or len(done) >= _BACKLOG):
@@ -431,8 +443,11 @@ class LinkChecker:
             if state["waiting"] and rest is not None and not state["paced"]:
                 # every first page is on its way, or waits for a busy host (not the pace):
                 # read the rest now, while the answers are awaited
-                pages = self._pages(rest(), finish)
+                later = rest()
+                pages = self._pages(later, finish)
                 rest = None
+                if pace is None:
+                    pace = pace_from(len(targets) + len(later))
                 state["waiting"] = False
             if (
                 state["fed"]
@@ -444,7 +459,11 @@ class LinkChecker:
             if state["active"] < limit and not state["sleeper"]:
                 wake = scheduler.wake_at()
                 now = time.monotonic()
-                if scheduler.has_pending() and (ready := pace.next_at(now)) > now:
+                if (
+                    pace is not None
+                    and scheduler.has_pending()
+                    and (ready := pace.next_at(now)) > now
+                ):
                     wake = min(wake or ready, ready)  # the pace lets the next start then
                 if wake is not None:  # a paced host's next request: come back then
                     state["sleeper"] = True

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import pytest
 from links_server import LinkServer
 
-from studyplan.links import event_loop, http_client, pollers
-from studyplan.links.checker import check_now
+from studyplan.links import checker, event_loop, http_client, pollers
+from studyplan.links.checker import LinkChecker, check_now
 from studyplan.links.extract import LinkTarget
 from studyplan.links.policy import CheckOptions
 from studyplan.links.scheduler import MIN_START_RATE, ROUND_SPREAD, StartPace
@@ -46,7 +46,7 @@ def test_time_going_backwards_adds_nothing() -> None:
     assert pace.allows(5.001)
 
 
-@pytest.mark.parametrize(("concurrency", "rate", "burst"), [(64, 4000.0, 4), (256, 16000.0, 16)])
+@pytest.mark.parametrize(("concurrency", "rate", "burst"), [(64, 1000.0, 4), (256, 4000.0, 16)])
 def test_a_full_round_starts_over_the_spread(concurrency: int, rate: float, burst: int) -> None:
     pace = StartPace.for_concurrency(concurrency, 0.0)
     assert pace.rate == pytest.approx(rate) == pytest.approx(concurrency / ROUND_SPREAD)
@@ -91,6 +91,54 @@ def test_a_round_of_requests_never_starts_faster_than_the_pace(
             window = later - first
             count = sum(1 for t in start_times[index:] if t <= later)
             assert count <= 2 * burst + window * rate + 1e-6, (index, window, count)
+
+
+@pytest.fixture
+def paces(monkeypatch: pytest.MonkeyPatch) -> list[tuple[StartPace, float]]:
+    """Every pace a check makes, and when (none: its starts are not paced)."""
+    made: list[tuple[StartPace, float]] = []
+    make = StartPace.for_concurrency
+
+    def spy(concurrency: int, now: float) -> StartPace:
+        made.append((make(concurrency, now), time.monotonic()))
+        return made[-1][0]
+
+    monkeypatch.setattr(checker.StartPace, "for_concurrency", spy)
+    return made
+
+
+def _targets(server: LinkServer, count: int, start: int = 0) -> list[LinkTarget]:
+    return [LinkTarget(server.url(f"/ok/p{i}", host=1 + i % 2)) for i in range(start, count)]
+
+
+def test_a_single_round_starts_unpaced(
+    server: LinkServer, paces: list[tuple[StartPace, float]]
+) -> None:
+    # nothing follows it to spread out: pacing would only start it later
+    options = CheckOptions(max_concurrency=8, host_concurrency=4, timeout=5)
+    results, _ = check_now(_targets(server, 8), options)
+    assert [r.status for r in results] == ["alive"] * 8
+    assert paces == []
+    results, _ = check_now(_targets(server, 9), options)
+    assert len(paces) == 1 and paces[0][0].rate == MIN_START_RATE
+
+
+def test_an_early_round_is_paced_when_more_follows(
+    server: LinkServer, paces: list[tuple[StartPace, float]], start_times: list[float]
+) -> None:
+    options = CheckOptions(max_concurrency=4, host_concurrency=4, timeout=5)
+    every = _targets(server, 12)
+    with LinkChecker(options) as full_first:  # a full round sent first: more will follow
+        results = full_first.check_all(every[:4], more=lambda: every)
+    assert len(results) == 12 and len(paces) == 1
+    assert paces[0][1] <= start_times[0]  # made before the first start: it is paced too
+    few = _targets(server, 103, 100)  # a short first round: paced once the rest is known
+    with LinkChecker(options) as short_first:
+        results = short_first.check_all(few[:2], more=lambda: few)
+    assert len(results) == 3 and len(paces) == 1
+    with LinkChecker(options) as long_rest:
+        results = long_rest.check_all(every[:2], more=lambda: every)
+    assert len(results) == 12 and len(paces) == 2
 
 
 @pytest.mark.parametrize("kind", ["epoll", "selectors"])
