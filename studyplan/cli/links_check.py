@@ -19,12 +19,12 @@ from contextlib import contextmanager, suppress
 from functools import partial
 
 from studyplan.catalog.vocabulary import MAX_STEP
-from studyplan.cli.output import err, out, out_escaped
+from studyplan.cli.output import err, out, out_escaped_pieces
 from studyplan.links.records import Record
 
 TYPE_CHECKING = False  # not typing's: importing typing costs a link check 3 ms
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Sequence
     from os import PathLike
     from typing import Any
 
@@ -350,8 +350,11 @@ def _report(args: CheckArgs, run: CheckRun, run_state: CliState, lines: dict[str
 
     for warning in run.warnings:
         run_state.warn(warning)
-    text = report.render_results(run.results, args.fmt, run.reused, lines)
-    emit(text, args.output, escaped=args.fmt == "json")
+    pieces = report.render_pieces(run.results, args.fmt, run.reused, lines)
+    if args.fmt == "json":  # escaped as it was made; thousands of results, in pieces
+        emit_pieces(pieces, args.output)
+    else:
+        emit("".join(pieces), args.output)
     if args.output is not None or args.fmt != "table":
         err(report.summary_line(run.results, run.reused))
     return EXIT_FAILED if run.failed else 0
@@ -384,21 +387,32 @@ def _dump(args: CheckArgs, options: CheckOptions, run_state: CliState) -> int:
     return 0
 
 
-def emit(text: str, output: str | PathLike[str] | None, escaped: bool = False) -> None:
-    """Print ``text``, or write it to the file ``output`` (one line if that fails).
-
-    ``escaped``: ``text`` is safe for a terminal already (JSON made by
-    :func:`studyplan.links.report.json_line`), so the whole of it need not be scanned again.
-    """
+def emit(text: str, output: str | PathLike[str] | None) -> None:
+    """Print ``text``, or write it to the file ``output`` (one line if that fails)."""
     if output is None:
         if text:
-            (out_escaped if escaped else out)(text.rstrip("\n"))
+            out(text.rstrip("\n"))
         return
+    _write_file(output, [text if text.endswith("\n") else text + "\n"])
+
+
+def emit_pieces(pieces: Iterable[str], output: str | PathLike[str] | None) -> None:
+    """Print the pieces of a text safe for a terminal already (JSON made by
+    :func:`studyplan.links.report.json_line`), so not scanned again; or write them to the
+    file ``output`` (one line if that fails). A line end follows the last piece."""
+    if output is None:
+        out_escaped_pieces(pieces)
+        return
+    _write_file(output, [*pieces, "\n"])
+
+
+def _write_file(output: str | PathLike[str], pieces: Iterable[str]) -> None:
     from studyplan.errors import LinkCheckError
 
     try:
         with open(output, "w", encoding="utf-8") as sink:
-            sink.write(text if text.endswith("\n") else text + "\n")
+            for piece in pieces:
+                sink.write(piece)
     except OSError as exc:
         raise LinkCheckError(f"{output}: cannot write the report ({exc.strerror})") from None
 

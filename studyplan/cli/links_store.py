@@ -29,7 +29,7 @@ TYPE_CHECKING = False  # not typing's: importing typing costs a link check 3 ms
 if TYPE_CHECKING:
     import sqlite3
     import subprocess
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from studyplan.cli.run_state import CliState
     from studyplan.links.result import LinkResult
@@ -52,8 +52,9 @@ class StoreProcess:
     """The checking side: starts the child, feeds it results from a writer thread.
 
     ``put`` only appends to a queue (the event loop never waits on the pipe); a thread
-    serializes and writes every :data:`WRITE_EVERY` seconds. :meth:`finish` sends the rest,
-    closes the pipe and waits for the child's answer.
+    serializes and writes every :data:`WRITE_EVERY` seconds. :meth:`hand_over` writes the
+    rest itself and closes the pipe (no waiting for the thread to wake); :meth:`finish`
+    then waits for the child's answer.
     """
 
     def __init__(self, debug: bool = False) -> None:
@@ -72,6 +73,10 @@ class StoreProcess:
         """JSON lines, made by :meth:`put` (in the event loop's lulls): the writer thread
         only joins and writes them, so it holds the interpreter's lock for little."""
         self._closed = threading.Event()
+        self._pipe = threading.Lock()
+        """Held while writing to the child: by the writer thread, or by :meth:`hand_over`."""
+        self._handed = False
+        """The rest was written and the pipe closed by :meth:`hand_over`."""
         self._error: BaseException | None = None
         self._writer = threading.Thread(target=self._write, name="studyplan-feed", daemon=True)
         self._writer.start()
@@ -81,26 +86,40 @@ class StoreProcess:
         if not result.cached:
             self._queue.append(_dumps(_row(result)) + "\n")
 
-    def _write(self) -> None:
-        _no_sigpipe_here()
+    def _send_queued(self) -> None:
+        """Write what is queued to the child (with :attr:`_pipe` held)."""
         stream = self._child.stdin
         assert stream is not None
-        try:
-            while True:
-                closed = self._closed.wait(WRITE_EVERY)
-                lines = []
-                while self._queue:
-                    lines.append(self._queue.popleft())
-                if lines:
-                    stream.write("".join(lines).encode("utf-8"))
-                    stream.flush()
-                if closed and not self._queue:
-                    break
-        except OSError as exc:  # the child died: finish() reports what it said
-            self._error = exc
-        finally:
-            with contextlib.suppress(OSError):
-                stream.close()
+        lines = []
+        while self._queue:
+            lines.append(self._queue.popleft())
+        if lines:
+            stream.write("".join(lines).encode("utf-8"))
+            stream.flush()
+
+    def _close_pipe(self) -> None:
+        """The child's end of input: it stores what it has and answers."""
+        stream = self._child.stdin
+        assert stream is not None
+        with contextlib.suppress(OSError):
+            stream.close()
+
+    def _write(self) -> None:
+        _no_sigpipe_here()
+        while True:
+            closed = self._closed.wait(WRITE_EVERY)
+            with self._pipe:
+                if self._handed:
+                    return
+                try:
+                    self._send_queued()
+                except OSError as exc:  # the child died: finish() reports what it said
+                    self._error = exc
+                    closed = True
+                if closed and (self._error is not None or not self._queue):
+                    self._handed = True
+                    self._close_pipe()
+                    return
 
     def close(self) -> None:
         """No more results will come: send the rest, without waiting."""
@@ -108,8 +127,18 @@ class StoreProcess:
 
     def hand_over(self) -> None:
         """Write every result to the child now: it stores them even if this process dies."""
-        self.close()
-        self._writer.join()
+        with self._pipe:
+            if not self._handed:
+                self._handed = True
+                with _pipe_errors_raised():  # closing writes too: what a failed write left
+                    try:
+                        self._send_queued()
+                    except OSError as exc:  # the child died: finish() reports what it said
+                        self._error = exc
+                    finally:
+                        self._close_pipe()
+        # the writer thread ends when it next wakes (not woken now: it would take the
+        # interpreter's lock from the report)
 
     def abandon(self) -> None:
         """Store nothing more (the run was cancelled): the child stores what it has."""
@@ -122,8 +151,7 @@ class StoreProcess:
         Raises :class:`StoreFailed` with the child's one-line message if it failed. Once it
         has said what it stored, its exit is not waited for (it has nothing left to do).
         """
-        self.close()
-        self._writer.join()
+        self.hand_over()
         stdout = self._child.stdout
         assert stdout is not None
         answer = stdout.readline().decode("utf-8", "replace").strip()
@@ -150,6 +178,28 @@ def _no_sigpipe_here() -> None:
 
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGPIPE})
+
+
+@contextlib.contextmanager
+def _pipe_errors_raised() -> Iterator[None]:
+    """:func:`_no_sigpipe_here` for a while, in a thread that writes elsewhere too.
+
+    A SIGPIPE the write raised meanwhile is taken off this thread before the mask is
+    restored: it would otherwise end the process the moment it is.
+    """
+    import signal
+
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGPIPE})
+    try:
+        yield
+    finally:
+        if signal.SIGPIPE not in before:
+            while signal.sigtimedwait({signal.SIGPIPE}, 0) is not None:
+                pass
+            signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def _dumps(row: dict[str, object]) -> str:

@@ -3,7 +3,7 @@
 Everything printed goes through :func:`out`, :func:`err` or :func:`print_json`, which show
 control characters a user or a catalog wrote as visible signs (:mod:`studyplan.safe_text`)
 so that no note or title can move the cursor, clear the screen or ring the bell (or through
-:func:`out_escaped`, for JSON text escaped the same way as it was made). Nothing
+:func:`out_escaped_pieces`, for JSON text escaped the same way as it was made). Nothing
 here imports Typer: ``links check`` prints through it before Typer is loaded.
 """
 
@@ -15,6 +15,7 @@ from studyplan.safe_text import visible, visible_json
 
 TYPE_CHECKING = False  # not typing's: importing typing costs a link check 3 ms
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from typing import Any
 
 
@@ -39,9 +40,13 @@ def out(message: str = "") -> None:
     print(visible(message))
 
 
-def out_escaped(text: str) -> None:
-    """Print ``text`` already made safe for a terminal (JSON through ``visible_json``)."""
-    print(text)
+def out_escaped_pieces(pieces: Iterable[str]) -> None:
+    """Print the pieces of one text already made safe for a terminal (JSON through
+    ``visible_json``), then a line end."""
+    write = sys.stdout.write
+    for piece in pieces:
+        write(piece)
+    write("\n")
 
 
 def print_json(data: Any) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from studyplan.errors import UsageError
 from studyplan.links.result import STATUSES, LinkResult
@@ -102,15 +102,43 @@ def render_results(
     report is safe for a terminal as it is; the others are not (print them through
     :func:`studyplan.cli.output.out`).
     """
-    if fmt == "json":
-        if not results:
-            return "[]"
-        known = lines or {}
-        body = ",\n  ".join([known.get(r.url) or json_line(r) for r in results])
-        return "[\n  " + body + "\n]"
-    if fmt == "markdown":
-        return _results_markdown(results, reused)
-    return _results_table(results, reused)
+    return "".join(render_pieces(results, fmt, reused, lines))
+
+
+_PIECE = 256
+"""Results per piece of a JSON report (:func:`render_pieces`)."""
+
+
+def render_pieces(
+    results: Sequence[LinkResult],
+    fmt: str,
+    reused: int = 0,
+    lines: dict[str, str] | None = None,
+) -> Iterator[str]:
+    """:func:`render_results` in pieces, to be written one after the other.
+
+    The JSON report comes :data:`_PIECE` results at a time: a report of thousands is never
+    one string of its size (made and written whole, it took three times as long, most of
+    it the memory for that string).
+    """
+    if fmt != "json":
+        yield (
+            _results_markdown(results, reused)
+            if fmt == "markdown"
+            else _results_table(results, reused)
+        )
+        return
+    if not results:
+        yield "[]"
+        return
+    known = lines or {}
+    yield "[\n  "
+    for start in range(0, len(results), _PIECE):
+        body = ",\n  ".join(
+            [known.get(r.url) or json_line(r) for r in results[start : start + _PIECE]]
+        )
+        yield body if start == 0 else ",\n  " + body
+    yield "\n]"
 
 
 def _results_table(results: Sequence[LinkResult], reused: int) -> str:
