@@ -5,7 +5,6 @@ Everything here is pure (no network, no database) so it is cheap to import and t
 
 from __future__ import annotations
 
-import math
 import re
 
 from studyplan.errors import UsageError
@@ -15,6 +14,8 @@ TYPE_CHECKING = False  # not typing's: importing typing costs a link check 3 ms
 if TYPE_CHECKING:
     from datetime import datetime, timedelta
     from random import Random
+
+_INFINITY = float("inf")
 
 SUCCESS_CODES = frozenset(range(200, 300))
 """The 2xx codes: alive unless an ``--accept`` list names 2xx codes of its own."""
@@ -121,7 +122,7 @@ class CheckOptions(Record):
             raise UsageError("--max-concurrency must be at least 1")
         if host_concurrency < 1:
             raise UsageError("--host-concurrency must be at least 1")
-        if not math.isfinite(timeout) or timeout <= 0:
+        if not 0 < timeout < _INFINITY:  # NaN is neither (math costs 0.3 ms to import)
             raise UsageError("--timeout must be a number of seconds more than 0")
         if any(ord(char) < 32 or ord(char) == 127 for char in user_agent):
             raise UsageError("--user-agent must not hold control characters (line breaks…)")

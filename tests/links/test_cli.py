@@ -195,7 +195,8 @@ def test_what_runs_before_the_first_request_loads_nothing_heavy() -> None:
         "heavy = {'typer', 'click', 'sqlalchemy', 'pydantic', 'textual', 'asyncio', 'ssl',"
         " 'aiohttp', 'typing', 'dataclasses', 'rich', 'yaml', 'platformdirs', 'datetime',"
         " 'subprocess', 'json', 'sqlite3', 'random', 'email', 'pathlib', 'socket',"
-        " 'urllib.parse', 'ipaddress', 'signal', 'fcntl'};"
+        " 'urllib.parse', 'ipaddress', 'signal', 'fcntl', 'math',"
+        " 'resource'};"
         "loaded = sorted(heavy & set(sys.modules));"
         "assert not loaded, loaded"
     )
