@@ -398,13 +398,15 @@ def first_links(
     lines before anything whose meaning depends on what comes after (a backtick, a tag, a
     fence, an indented line). Empty when in doubt: any file missing or unreadable, a YAML
     file (a catalog may turn out invalid), a first file in HTML, or one that starts
-    otherwise.
+    otherwise, or files no longer than the plain start would be.
     """
     names = [os.fspath(p) for p in paths]
     if not names or not all(
         os.path.isfile(n) and os.access(n, os.R_OK) and _suffix(n) not in _MAY_FAIL for n in names
     ):  # the full reading must not fail once requests are out: no catalog YAML
         return []
+    if sum(os.path.getsize(n) for n in names) <= _FIRST_BYTES:
+        return []  # as quick to read in full: the whole list, in its order, from the start
     first = names[0]
     suffix = _suffix(first)
     if suffix not in (*MARKDOWN_SUFFIXES, ".txt", ".text"):

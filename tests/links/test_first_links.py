@@ -16,6 +16,9 @@ from studyplan.links.checker import LinkChecker
 from studyplan.links.extract import LinkTarget, extract_files, first_links
 from studyplan.links.policy import CheckOptions
 
+PAD = "\n```\n" + "a code block after the links, to make the file long\n" * 200 + "```\n"
+"""10 kB more, and no link: files this short are read in full before any request."""
+
 
 def write(path: Path, text: str) -> str:
     path.write_text(text, encoding="utf-8")
@@ -31,7 +34,7 @@ def test_the_first_links_of_a_plain_start_in_order(tmp_path: Path) -> None:
         tmp_path / "a.md",
         "# Links\n\n- [a](https://a.example/1) and https://b.example/2\n"
         "[ref]: https://c.example/3\n- [a again](https://a.example/1#part)\n"
-        "- [d](https://d.example/4)\n",
+        "- [d](https://d.example/4)\n" + PAD,
     )
     found = first_links([page], 3)
     # as the full reading orders them: inline links, then definitions, then bare URLs
@@ -56,7 +59,7 @@ def test_the_first_links_of_a_plain_start_in_order(tmp_path: Path) -> None:
     ],
 )
 def test_nothing_whose_meaning_depends_on_what_follows(tmp_path: Path, text: str) -> None:
-    page = write(tmp_path / "a.md", text)
+    page = write(tmp_path / "a.md", text + PAD)
     found = first_links([page], 64)
     assert found == []  # the line holding the mark, and all after it, are left for later
 
@@ -97,25 +100,28 @@ def test_the_first_links_are_always_links_of_the_full_reading(
 ) -> None:
     # pieces of a kilobyte, whole lines each, give links the whole file gives, and as many
     # as asked for when the plain start holds that many
-    page = write(tmp_path / "doc.md", "".join(_LINES[i].format(n=n) for i, n in lines))
+    text = "".join(_LINES[i].format(n=n) for i, n in lines)
+    page = write(tmp_path / "doc.md", text + PAD)
     found = first_links([page], limit, verbatim)
     every = [t.url for t in extract_files([page], include_verbatim=verbatim).targets()]
     assert len(found) <= limit
     assert {t.url for t in found} <= set(every)
     assert len({t.url for t in found}) == len(found)
     plain = all(i in (0, 1, 2, 8, 9) for i, _ in lines)
-    if plain and Path(page).stat().st_size <= 8192:  # all of it is the plain start
+    if plain and len(text.encode()) <= 8000:  # all the links are in the plain start
         assert len(found) == min(limit, len(every))
 
 
 def test_none_when_in_doubt(tmp_path: Path) -> None:
-    page = write(tmp_path / "a.md", "https://a.example/\n")
+    page = write(tmp_path / "a.md", "https://a.example/\n" + PAD)
     assert first_links([page, str(tmp_path / "missing.md")], 4) == []
     assert first_links([write(tmp_path / "a.html", '<a href="https://a.example/">')], 4) == []
     assert first_links([write(tmp_path / "c.yaml", "steps:\n")], 4) == []
     assert [
-        t.url for t in first_links([write(tmp_path / "a.txt", "see https://t.example/\n")], 4)
+        t.url for t in first_links([write(tmp_path / "a.txt", "see https://t.example/\n" + PAD)], 4)
     ] == ["https://t.example/"]
+    short = write(tmp_path / "short.md", "https://a.example/\n" * 100)
+    assert first_links([short], 4) == []  # read in full as quickly: the whole list comes first
 
 
 def test_the_rest_comes_once_the_first_pages_are_out(server: LinkServer) -> None:
@@ -142,7 +148,7 @@ def test_the_report_follows_the_full_reading_and_skips_code(
     home.mkdir()
     plain = "".join(f"- [{i}]({server.url(f'/ok/{i}', host=1 + i % 2)})\n" for i in range(40))
     tail = f"\n`{server.url('/never')}` and [late]({server.url('/missing')})\n"
-    page = write(tmp_path / "a.md", plain + tail)
+    page = write(tmp_path / "a.md", plain + tail + PAD)
     other = write(
         tmp_path / "b.md", f"again {server.url('/ok/3', host=2)} and {server.url('/moved')}\n"
     )
@@ -180,7 +186,7 @@ def test_a_link_sent_first_keeps_the_catalog_resources_the_full_reading_gives(
     home = tmp_path / "home"
     home.mkdir()
     ok = server.url("/ok")
-    page = write(tmp_path / "a.md", f"See {ok}\n")
+    page = write(tmp_path / "a.md", f"See {ok}\n" + PAD)
     catalog = write(tmp_path / "cat.txt.yaml", CATALOG.format(src=server.url("/source"), ok=ok))
     forced = run_links(home, "check", page, catalog, "--force", "-f", "json", *FAST)
     assert forced.returncode == 0, forced.stderr
@@ -194,7 +200,8 @@ def test_the_rest_is_read_without_waiting_for_a_busy_host(
     home = tmp_path / "home"
     home.mkdir()
     slow = write(
-        tmp_path / "a.md", "".join(server.url(f"/delay/300/a{i}", host=1) + "\n" for i in range(8))
+        tmp_path / "a.md",
+        "".join(server.url(f"/delay/300/a{i}", host=1) + "\n" for i in range(8)) + PAD,
     )
     other = write(tmp_path / "b.md", server.url("/ok/b", host=2) + "\n")
     done = run_links(home, "check", slow, other, "--force", *FAST)
@@ -208,7 +215,7 @@ def test_the_rest_is_read_without_waiting_for_a_busy_host(
 def test_no_request_when_the_full_reading_fails(server: LinkServer, tmp_path: Path) -> None:
     home = tmp_path / "home"
     home.mkdir()
-    page = write(tmp_path / "a.md", "".join(server.url(f"/ok/{i}") + "\n" for i in range(5)))
+    page = write(tmp_path / "a.md", "".join(server.url(f"/ok/{i}") + "\n" for i in range(5)) + PAD)
     broken = write(tmp_path / "cat.yaml", "steps:\n  - number: [unclosed\n")
     done = run_links(home, "check", page, broken, "--force", *FAST)
     assert done.returncode == 1
