@@ -381,8 +381,25 @@ other file is read as Markdown, HTML or text, which cannot fail)."""
 _FIRST_BYTES = 8192
 """How much of the first file :func:`first_links` reads."""
 _FIRST_CHUNK = 1024
-"""The plain start is read this much at a time (whole lines), until ``limit`` links are found:
-no link of it spans lines (no code span, no HTML), so the pieces give what the whole does."""
+"""The plain start is read this much at a time (whole lines), until ``limit`` links are found
+(see :func:`_piece_end`)."""
+_LINK_GOES_ON = ("(", ":", "<")
+"""How a line ends when a link's address may follow on the next (``[text](``, ``[ref]:``)."""
+
+
+def _piece_end(text: str, at: int) -> int:
+    """Where a piece of the plain start that reaches ``at`` ends: after a whole line, and
+    never between a link and an address on the next line (the next piece would read that
+    address as a bare URL, trimmed as one). The plain start has no code span or HTML,
+    the other things that span lines."""
+    end = text.find("\n", at) + 1
+    while end:
+        if not text[:end].rstrip().endswith(_LINK_GOES_ON):  # blank lines may come between
+            return end
+        end = text.find("\n", end) + 1
+    return len(text)
+
+
 _NOT_PLAIN = re.compile(r"[`<\t\r]|~~~|    ")
 """What makes a Markdown prefix depend on what follows (a code span, raw HTML, a code
 block) or on line endings: :func:`first_links` stops before its line."""
@@ -425,7 +442,7 @@ def first_links(
     found = TargetSet()
     start = 0
     while start < len(text) and len(found) < limit:  # a kilobyte of whole lines at a time
-        cut = text.find("\n", start + _FIRST_CHUNK) + 1 or len(text)
+        cut = _piece_end(text, start + _FIRST_CHUNK)
         chunk = text[start:cut]
         start = cut
         if suffix in (".txt", ".text"):

@@ -82,6 +82,9 @@ _LINES = [
     "    http://indented{n}.example/\n",
     '<link rel="preconnect" href="https://hint{n}.example/">\n',
     "[multi\nline](https://m{n}.example/)\n",
+    "read the [notes](\nhttps://n{n}.example/ok/notes?) before.\n",
+    "[r{n}]:\n  https://r{n}.example/x.\n",
+    "an [autolink <\nhttps://q{n}.example/y>]\n",
     "plain words, no link at all, long enough to fill the kilobyte sooner {n}\n",
     "\n",
 ]
@@ -107,9 +110,30 @@ def test_the_first_links_are_always_links_of_the_full_reading(
     assert len(found) <= limit
     assert {t.url for t in found} <= set(every)
     assert len({t.url for t in found}) == len(found)
-    plain = all(i in (0, 1, 2, 8, 9) for i, _ in lines)
+    plain = all(i in (0, 1, 2, 8, 9, 11, 12) for i, _ in lines)
     if plain and len(text.encode()) <= 8000:  # all the links are in the plain start
         assert len(found) == min(limit, len(every))
+
+
+@pytest.mark.parametrize(
+    ("opening", "rest"),
+    [
+        ("Read the [release notes](", "https://n.example/ok/notes?) before upgrading."),
+        ("[notes]:", "  https://n.example/ok/notes?"),
+        ("[notes]: <", "https://n.example/ok/notes>"),
+        ("Read the [release notes](\n\n", "https://n.example/ok/notes?) before upgrading."),
+    ],
+)
+def test_a_link_over_two_lines_is_read_whole_wherever_the_pieces_end(
+    tmp_path: Path, opening: str, rest: str
+) -> None:
+    # the plain start is read a kilobyte at a time: never between a link's two lines
+    for shift in range(-60, 60, 7):
+        prose = "words " * ((1000 + shift) // 6) + "\n"
+        links = "".join(f"- https://l{i}.example/\n" for i in range(300))
+        page = write(tmp_path / "a.md", prose + opening + "\n" + rest + "\n" + links + PAD)
+        found = {t.url for t in first_links([page], 64)}
+        assert found <= set(full(page)), shift
 
 
 def test_none_when_in_doubt(tmp_path: Path) -> None:
