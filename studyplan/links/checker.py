@@ -389,16 +389,14 @@ class LinkChecker:
 
         done: deque[Callable[[], list[LinkResult]]] = deque()
 
-        pace: StartPace | None = None
-
-        def pace_from(count: int) -> StartPace | None:
-            """The pace once ``count`` targets are known (None: a round or less)."""
+        def pace_for(count: int) -> StartPace | None:
+            """The pace for ``count`` requests to come (None: a round or less)."""
             return StartPace.for_concurrency(limit, time.monotonic()) if count > limit else None
 
-        known = len(targets)
+        known = _requested(targets, limit + 1)
         if rest is not None and known >= limit:
             known += 1  # a full round of a longer list's first targets: more will follow
-        pace = pace_from(known)
+        pace = pace_for(known)
 
         def start(now: float) -> None:
             state["paced"] = False
@@ -447,7 +445,7 @@ class LinkChecker:
                 pages = self._pages(later, finish)
                 rest = None
                 if pace is None:
-                    pace = pace_from(len(targets) + len(later))
+                    pace = pace_for(_requested(targets, limit + 1) + _requested(later, limit + 1))
                 state["waiting"] = False
             if (
                 state["fed"]
@@ -731,6 +729,18 @@ class LinkChecker:
         if response.status in GET_FALLBACK_STATUSES:
             response = yield from self._pool.request("GET", target, timeout)
         return response
+
+
+def _requested(targets: list[LinkTarget], most: int) -> int:
+    """How many of ``targets`` are http(s) addresses, counting up to ``most`` at most (the
+    others are never requested: ``mailto:``, ``file:``…)."""
+    count = 0
+    for target in targets:
+        if target.url[:8].lower().startswith(("http://", "https://")):
+            count += 1
+            if count >= most:
+                break
+    return count
 
 
 def _charset(content_type: str) -> str | None:

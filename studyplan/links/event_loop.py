@@ -100,7 +100,7 @@ class Loop:
         self._sequence = 0
         self._inbox: deque[tuple[Task, Any, BaseException | None]] = deque()
         self._inbox_lock = threading.Lock()
-        self._wake_read, self._wake_write = _socket.socketpair()
+        self._wake_read, self._wake_write = _socketpair()
         self._wake_read.setblocking(False)
         self._wake_write.setblocking(False)
         self._poller = make_poller(self._wake_read)

@@ -108,7 +108,9 @@ def paces(monkeypatch: pytest.MonkeyPatch) -> list[tuple[StartPace, float]]:
 
 
 def _targets(server: LinkServer, count: int, start: int = 0) -> list[LinkTarget]:
-    return [LinkTarget(server.url(f"/ok/p{i}", host=1 + i % 2)) for i in range(start, count)]
+    return [
+        LinkTarget(server.url(f"/ok/p{i}", host=1 + i % 2)) for i in range(start, start + count)
+    ]
 
 
 def test_a_single_round_starts_unpaced(
@@ -119,6 +121,10 @@ def test_a_single_round_starts_unpaced(
     results, _ = check_now(_targets(server, 8), options)
     assert [r.status for r in results] == ["alive"] * 8
     assert paces == []
+    never_requested = [LinkTarget(f"mailto:someone{i}@example.org") for i in range(3)]
+    results, _ = check_now(_targets(server, 8, 10) + never_requested, options)
+    assert [r.status for r in results] == ["alive"] * 8 + ["skipped"] * 3
+    assert paces == []  # eleven addresses, but only eight requests: one round
     results, _ = check_now(_targets(server, 9), options)
     assert len(paces) == 1 and paces[0][0].rate == MIN_START_RATE
 
@@ -132,13 +138,38 @@ def test_an_early_round_is_paced_when_more_follows(
         results = full_first.check_all(every[:4], more=lambda: every)
     assert len(results) == 12 and len(paces) == 1
     assert paces[0][1] <= start_times[0]  # made before the first start: it is paced too
-    few = _targets(server, 103, 100)  # a short first round: paced once the rest is known
+    few = _targets(server, 3, 100)  # a short first round: paced once the rest is known
     with LinkChecker(options) as short_first:
         results = short_first.check_all(few[:2], more=lambda: few)
     assert len(results) == 3 and len(paces) == 1
     with LinkChecker(options) as long_rest:
         results = long_rest.check_all(every[:2], more=lambda: every)
     assert len(results) == 12 and len(paces) == 2
+
+
+def test_the_loop_wakes_where_socketpair_is_the_socket_modules_own(
+    server: LinkServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Windows' _socket has no socketpair: the loop's wake-up pair comes from socket's,
+    # which makes one over loopback there (as this stand-in does)
+    import _socket
+    import socket
+
+    made: list[object] = []
+
+    def over_loopback() -> tuple[socket.socket, socket.socket]:
+        with socket.create_server(("127.0.0.1", 0)) as listener:
+            near = socket.create_connection(listener.getsockname())
+            far, _ = listener.accept()
+        made.append(near)
+        return near, far
+
+    monkeypatch.delattr(_socket, "socketpair")
+    monkeypatch.setattr(socket, "socketpair", over_loopback)
+    options = CheckOptions(max_concurrency=2, host_concurrency=2, timeout=5)
+    results, _ = check_now(_targets(server, 3), options)
+    assert [r.status for r in results] == ["alive"] * 3
+    assert len(made) == 1
 
 
 @pytest.mark.parametrize("kind", ["epoll", "selectors"])
