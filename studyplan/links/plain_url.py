@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 _PLAIN = re.compile(
-    r"(?i:(https?))://([A-Za-z0-9.-]+)(?::([0-9]{1,5}))?"
+    r"([Hh][Tt][Tt][Pp][Ss]?)://([A-Za-z0-9.-]+)(?::([0-9]{1,5}))?"  # no (?i): it takes ſ for s
     r"(/[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*)?(?:\?([A-Za-z0-9\-._~!$&'()*+,;=:@/?%]*))?"
 )
 

@@ -52,6 +52,7 @@ def _urlsplit_parts(url: str) -> tuple[str, str | None, int | None, str, str]:
 @example("http://a:65536/")
 @example("http://a:/x")
 @example("http://a?x")
+@example("httpſ://example.com/")
 def test_what_it_splits_is_split_as_urlsplit_splits_it(url: str) -> None:
     plain = split_plain(url)
     if plain is not None:
@@ -84,6 +85,8 @@ def test_plain_addresses_take_the_short_way(url: str) -> None:
         "http://host/a b",
         " http://host/",
         "mailto:someone@example.org",
+        "httpſ://example.com/",  # ſ is an s only to a case-insensitive match
+        "HTTPK://example.com/",
     ],
 )
 def test_anything_else_is_left_to_urlsplit(url: str) -> None:
