@@ -182,24 +182,28 @@ def _no_sigpipe_here() -> None:
 
 @contextlib.contextmanager
 def _pipe_errors_raised() -> Iterator[None]:
-    """:func:`_no_sigpipe_here` for a while, in a thread that writes elsewhere too.
+    """Within it, a write to the dead child's pipe raises BrokenPipeError, not SIGPIPE.
 
-    A SIGPIPE the write raised meanwhile is taken off this thread before the mask is
-    restored: it would otherwise end the process the moment it is.
+    In the main thread SIGPIPE is ignored for the while and its handling then restored (the
+    command line lets it end ``studyplan … | head`` quietly); another thread blocks it for
+    good, as the writer thread does (:func:`_no_sigpipe_here`).
     """
     import signal
+    import threading
 
-    if not hasattr(signal, "pthread_sigmask"):
+    pipe = getattr(signal, "SIGPIPE", None)
+    if pipe is None:
         yield
         return
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGPIPE})
+    if threading.current_thread() is not threading.main_thread():
+        _no_sigpipe_here()
+        yield
+        return
+    previous = signal.signal(pipe, signal.SIG_IGN)
     try:
         yield
     finally:
-        if signal.SIGPIPE not in before:
-            while signal.sigtimedwait({signal.SIGPIPE}, 0) is not None:
-                pass
-            signal.pthread_sigmask(signal.SIG_SETMASK, before)
+        signal.signal(pipe, previous)
 
 
 def _dumps(row: dict[str, object]) -> str:

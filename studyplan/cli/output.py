@@ -41,12 +41,35 @@ def out(message: str = "") -> None:
 
 
 def out_escaped_pieces(pieces: Iterable[str]) -> None:
-    """Print the pieces of one text already made safe for a terminal (JSON through
-    ``visible_json``), then a line end."""
+    """Print the pieces of one JSON text already made safe for a terminal (through
+    ``visible_json``), then a line end.
+
+    Where standard output takes ASCII alone (``PYTHONIOENCODING=ascii``, an old locale), the
+    other characters are written as JSON escapes (``\\u00e9``): the same data, still JSON.
+    """
     write = sys.stdout.write
+    unicode_out = _takes_unicode(sys.stdout)
     for piece in pieces:
-        write(piece)
+        write(piece if unicode_out or piece.isascii() else _ascii_json(piece))
     write("\n")
+
+
+def _takes_unicode(stream: Any) -> bool:
+    """Whether ``stream`` encodes every character (a UTF encoding)."""
+    import codecs
+
+    try:
+        return codecs.lookup(getattr(stream, "encoding", None) or "ascii").name.startswith("utf")
+    except LookupError:
+        return False
+
+
+def _ascii_json(text: str) -> str:
+    """JSON ``text`` with every character beyond ASCII written as a JSON escape."""
+    import json
+    import re
+
+    return re.sub(r"[^\x00-\x7f]", lambda m: json.dumps(m.group(0))[1:-1], text)
 
 
 def print_json(data: Any) -> None:

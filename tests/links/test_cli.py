@@ -85,6 +85,28 @@ def test_dead_exits_2_with_json_report(server: LinkServer, home: Path) -> None:
     assert "\x1b" not in result.stderr  # no progress bar when not on a terminal
 
 
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1", "utf-8"])
+def test_the_json_report_is_json_whatever_standard_output_encodes(
+    server: LinkServer, home: Path, encoding: str
+) -> None:
+    links = home / "links.md"
+    urls = [server.url("/ok/caf\u00e9"), server.url("/ok/\U0001f600"), server.url("/ok/plain")]
+    links.write_text("".join(f"- <{u}>\n" for u in urls), encoding="utf-8")
+    result = run_links(
+        home,
+        "check",
+        str(links),
+        "--format",
+        "json",
+        *FAST,
+        env={"PYTHONIOENCODING": encoding},
+    )
+    assert result.returncode == 0, result.stderr
+    assert [r["url"] for r in json.loads(result.stdout)] == urls  # the same data
+    if encoding != "utf-8":
+        assert result.stdout.isascii()
+
+
 def test_markdown_to_file_and_report(server: LinkServer, home: Path) -> None:
     links = home / "links.md"
     links.write_text(f"[gone]({server.url('/missing')})\n")
