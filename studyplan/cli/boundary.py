@@ -11,7 +11,8 @@ from __future__ import annotations
 import _signal  # signal's core: the signal module builds enums at import (0.5 ms)
 import errno
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from studyplan.cli.output import err
 
@@ -52,6 +53,26 @@ def install_signals() -> None:
             _signal.signal(signum, _interrupt)
     if hasattr(_signal, "SIGPIPE"):
         _signal.signal(_signal.SIGPIPE, _signal.SIG_DFL)
+
+
+@contextmanager
+def sigpipe_ignored() -> Iterator[None]:
+    """SIGPIPE ignored for the while (main thread): a write to a closed pipe or a reset
+    socket raises BrokenPipeError instead of ending the process.
+
+    :func:`install_signals` lets SIGPIPE end a command quietly (``studyplan list | head``);
+    a link check must not end so when a server resets a connection, nor when the storing
+    process has died under the results still written to it.
+    """
+    pipe = getattr(_signal, "SIGPIPE", None)
+    if pipe is None:
+        yield
+        return
+    previous = _signal.signal(pipe, _signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        _signal.signal(pipe, previous)
 
 
 def guarded(work: Callable[[], int], run_state: CliState) -> int:

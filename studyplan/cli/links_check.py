@@ -15,16 +15,17 @@ from __future__ import annotations
 
 import os
 import sys
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from functools import partial
 
 from studyplan.catalog.vocabulary import MAX_STEP
+from studyplan.cli.boundary import sigpipe_ignored
 from studyplan.cli.output import err, out, out_escaped_pieces
 from studyplan.links.records import Record
 
 TYPE_CHECKING = False  # not typing's: importing typing costs a link check 3 ms
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Sequence
+    from collections.abc import Callable, Iterable, Sequence
     from os import PathLike
     from typing import Any
 
@@ -256,13 +257,13 @@ def execute(args: CheckArgs, run_state: CliState) -> int:
             store,
             more,
         )
-        with _no_sigpipe():
+        with sigpipe_ignored():
             run = check.run()
     # every result reaches storage whatever becomes of the report (a closed pipe, a file
     # that cannot be written); the report is printed while the last ones are stored
     check.hand_over()
     try:
-        with _no_sigpipe():
+        with sigpipe_ignored():
             code = _report(args, run, run_state, lines)
     except BrokenPipeError:  # `| head`: the reader went away
         check.finish_storing()
@@ -289,26 +290,6 @@ def _end_as_sigpipe() -> None:
     with suppress(OSError, ValueError):
         sys.stderr.flush()
     os._exit(128 + int(getattr(signal, "SIGPIPE", 13)))
-
-
-@contextmanager
-def _no_sigpipe() -> Iterator[None]:
-    """While checking, a write to a connection the server reset is an error of that URL.
-
-    The command lets SIGPIPE end it quietly (``studyplan links check … | head``), which a
-    send to a reset socket (or TLS's own writes) would turn into a silent exit 141.
-    """
-    import _signal as signal  # the signal module's enums cost 0.5 ms before the first request
-
-    pipe = getattr(signal, "SIGPIPE", None)
-    if pipe is None:
-        yield
-        return
-    previous = signal.signal(pipe, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(pipe, previous)
 
 
 def _targets(

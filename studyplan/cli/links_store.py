@@ -188,22 +188,16 @@ def _pipe_errors_raised() -> Iterator[None]:
     command line lets it end ``studyplan … | head`` quietly); another thread blocks it for
     good, as the writer thread does (:func:`_no_sigpipe_here`).
     """
-    import signal
     import threading
 
-    pipe = getattr(signal, "SIGPIPE", None)
-    if pipe is None:
-        yield
-        return
     if threading.current_thread() is not threading.main_thread():
         _no_sigpipe_here()
         yield
         return
-    previous = signal.signal(pipe, signal.SIG_IGN)
-    try:
+    from studyplan.cli.boundary import sigpipe_ignored
+
+    with sigpipe_ignored():
         yield
-    finally:
-        signal.signal(pipe, previous)
 
 
 def _dumps(row: dict[str, object]) -> str:

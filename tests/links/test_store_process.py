@@ -184,11 +184,11 @@ def _stored(home: Path, path: str) -> bool:
 def test_sigpipe_is_ignored_only_while_checking() -> None:
     # the command ends quietly on SIGPIPE (`| head`); while it checks, a send to a socket the
     # server reset must be an error of that URL, not a silent exit 141
-    from studyplan.cli.links_check import _no_sigpipe
+    from studyplan.cli.boundary import sigpipe_ignored
 
     before = signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     try:
-        with _no_sigpipe():
+        with sigpipe_ignored():
             assert signal.getsignal(signal.SIGPIPE) == signal.SIG_IGN
         assert signal.getsignal(signal.SIGPIPE) == signal.SIG_DFL
     finally:
